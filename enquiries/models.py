@@ -1,0 +1,123 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from members.models import PCN, Practice
+
+
+class Topic(models.TextChoices):
+    BUSINESS_VIABILITY = "business_viability", "Business viability and sustainability"
+    PARTNERSHIP = "partnership", "Partnership performance and dispute"
+    SUCCESSION = "succession", "Succession planning"
+    WORKFORCE = "workforce", "Workforce"
+    PREMISES = "premises", "Premises"
+    STAKEHOLDERS = "stakeholders", "Stakeholder relationships"
+    REGULATORY = "regulatory", "Regulatory and compliance"
+    CONTRACT = "contract", "Contract dispute or hand back"
+    PCN = "pcn", "PCN issues"
+    MERGER = "merger", "Merger or acquisition"
+    RESILIENCE = "resilience", "Local Health Resilience Event"
+    OTHER = "other", "Other"
+
+
+class Scope(models.TextChoices):
+    PRACTICE = "practice", "Our practice"
+    PCN = "pcn", "Our PCN"
+
+
+class Status(models.TextChoices):
+    ON_HOLD = "on_hold", "On hold (PCN support paused)"
+    SUBMITTED = "submitted", "Received"
+    TRIAGED = "triaged", "Assigned to an officer"
+    FIRST_CONTACT = "first_contact", "First conversation arranged"
+    PLAN_AGREED = "plan_agreed", "Plan agreed"
+    FACILITATION = "facilitation", "Facilitation"
+    MEDIATION = "mediation", "Mediation"
+    CLOSED = "closed", "Closed"
+
+
+# Statuses that can only be reached once the LMC has made first contact.
+AFTER_FIRST_CONTACT = [Status.FIRST_CONTACT, Status.PLAN_AGREED, Status.FACILITATION, Status.MEDIATION]
+OPEN_STATUSES = [s for s in Status if s != Status.CLOSED]
+
+
+class Enquiry(models.Model):
+    """A confidential Leadership and Management Support enquiry from a practice."""
+
+    reference = models.CharField(max_length=16, unique=True, editable=False)
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="enquiries")
+    scope = models.CharField(max_length=10, choices=Scope, default=Scope.PRACTICE)
+    # The practice's PCN when the enquiry was made, for PCN-scope enquiries.
+    pcn = models.ForeignKey(PCN, on_delete=models.PROTECT, null=True, blank=True, related_name="enquiries")
+    topic = models.CharField(max_length=30, choices=Topic)
+    urgent = models.BooleanField(default=False)
+    urgent_reason = models.TextField(blank=True)
+    summary = models.CharField(max_length=200)
+    details = models.TextField()
+    preferred_contact_times = models.CharField(max_length=200, blank=True)
+    contact_phone = models.CharField(max_length=30, blank=True)
+
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="submitted_enquiries"
+    )
+    submitted_at = models.DateTimeField()
+    # When the first-contact clock started: submission, or the moment PCN
+    # support resumed for an enquiry that was held.
+    sla_started_at = models.DateTimeField(null=True, blank=True)
+    first_contact_due_at = models.DateTimeField(null=True, blank=True)
+    first_contact_at = models.DateTimeField(null=True, blank=True)
+    first_contact_method = models.CharField(max_length=30, blank=True)
+
+    status = models.CharField(max_length=20, choices=Status, default=Status.SUBMITTED)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_enquiries"
+    )
+    plan = models.TextField(blank=True)
+    outcome = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name_plural = "enquiries"
+        indexes = [
+            models.Index(fields=["status", "first_contact_due_at"], name="enq_status_due_idx"),
+            models.Index(fields=["practice", "-submitted_at"], name="enq_practice_submitted_idx"),
+            models.Index(fields=["submitted_at"], name="enq_submitted_idx"),
+            models.Index(fields=["assigned_to", "status"], name="enq_assigned_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(urgent=False) | ~Q(urgent_reason=""), name="enq_urgent_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.CLOSED) | (~Q(outcome="") & Q(closed_at__isnull=False)),
+                name="enq_closed_has_outcome",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=Status.ON_HOLD, first_contact_due_at__isnull=True)
+                | (~Q(status=Status.ON_HOLD) & Q(first_contact_due_at__isnull=False)),
+                name="enq_due_unless_on_hold",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=AFTER_FIRST_CONTACT) | Q(first_contact_at__isnull=False),
+                name="enq_contact_before_later_steps",
+            ),
+            models.CheckConstraint(condition=~Q(scope=Scope.PCN) | Q(pcn__isnull=False), name="enq_pcn_scope_has_pcn"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.summary}"
+
+
+class ReferenceCounter(models.Model):
+    """The last enquiry number used in a year; its row is locked to allocate the next."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LeviesConfig(AppConfig):
+    name = "levies"
+    verbose_name = "Levies"

@@ -1,0 +1,25 @@
+"""Production: every secret from the environment, HTTPS everywhere."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F401,F403
+from .base import LMC_STAFF_MFA_REQUIRED, env
+
+DEBUG = False
+SECRET_KEY = env("SECRET_KEY")  # no default: refuses to start without one
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+
+if not LMC_STAFF_MFA_REQUIRED:
+    raise ImproperlyConfigured("LMC_STAFF_MFA_REQUIRED cannot be switched off in production.")
+
+# --- HTTPS ----------------------------------------------------------------------
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+
+# --- Email ------------------------------------------------------------------------
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

@@ -1,0 +1,20 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+# The admin login goes through allauth, so it is rate limited and asks for
+# the TOTP code like every other login.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = f"{settings.LMC_NAME}: staff"
+admin.site.site_title = "LMC portal staff"
+admin.site.index_title = "Member services"
+
+urlpatterns = [
+    path(settings.LMC_ADMIN_PATH, admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("enquiries/", include("enquiries.urls")),
+    path("levies/", include("levies.urls")),
+    path("programme/", include("programmes.urls")),
+    path("", include("members.urls")),
+]

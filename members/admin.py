@@ -1,0 +1,77 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from . import services
+from .models import PCN, Membership, Practice, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["practice"]
+    fields = ["practice", "role", "is_active"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["last_name", "first_name", "email"]
+    list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "invited_at", "last_login"]
+    list_filter = ["is_staff", "is_active", "groups", "memberships__role", "memberships__practice__pcn"]
+    search_fields = ["email", "first_name", "last_name", "memberships__practice__name", "memberships__practice__ods_code"]
+    inlines = [MembershipInline]
+    actions = ["send_invitation"]
+    readonly_fields = ["invited_at", "last_login", "date_joined"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Personal details", {"fields": ("first_name", "last_name", "phone")}),
+        ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        ("Dates", {"fields": ("invited_at", "last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "description": "Leave the password blank for members: send them an invitation instead.",
+                "fields": ("email", "first_name", "last_name", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
+
+    @admin.action(description="Send invitation (set-password link)", permissions=["invite"])
+    def send_invitation(self, request, queryset):
+        sent = 0
+        for user in queryset.filter(is_active=True):
+            services.user_invite(user=user, invited_by=request.user)
+            sent += 1
+        skipped = queryset.count() - sent
+        self.message_user(request, f"Invitation sent to {sent} person(s).", messages.SUCCESS)
+        if skipped:
+            self.message_user(request, f"{skipped} deactivated account(s) were not invited.", messages.WARNING)
+
+    def has_invite_permission(self, request) -> bool:
+        return request.user.has_perm("members.invite_member")
+
+
+@admin.register(PCN)
+class PCNAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Practice)
+class PracticeAdmin(admin.ModelAdmin):
+    list_display = ["name", "ods_code", "pcn", "contract_type", "postcode", "gpdf_opt_out"]
+    list_filter = ["pcn", "contract_type", "gpdf_opt_out"]
+    search_fields = ["name", "ods_code", "postcode"]
+    list_select_related = ["pcn"]
+    autocomplete_fields = ["pcn"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "practice", "role", "is_active", "created_at"]
+    list_filter = ["role", "is_active", "practice__pcn"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "practice__name", "practice__ods_code"]
+    list_select_related = ["user", "practice"]
+    autocomplete_fields = ["user", "practice"]

@@ -1,0 +1,128 @@
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+
+ods_code_validator = RegexValidator(
+    regex=r"^[A-Z][A-Z0-9]{5}$",
+    message="Enter the practice's 6-character NHS ODS code, for example L83001.",
+)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who logs in: a member of a practice or LMC staff. Email is the login."""
+
+    username = None
+    email = models.EmailField("email address", unique=True)
+    phone = models.CharField(max_length=30, blank=True)
+    invited_at = models.DateTimeField(null=True, blank=True, help_text="When the last invitation was sent.")
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+        permissions = [("invite_member", "Can send members an invitation to the portal")]
+        constraints = [models.UniqueConstraint(Lower("email"), name="members_user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class PCN(models.Model):
+    """A Primary Care Network."""
+
+    name = models.CharField(max_length=200, unique=True)
+    code = models.CharField(max_length=10, unique=True, help_text="The PCN's ODS code, e.g. U12345.")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "PCN"
+        verbose_name_plural = "PCNs"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Practice(models.Model):
+    class ContractType(models.TextChoices):
+        GMS = "GMS", "GMS"
+        PMS = "PMS", "PMS"
+        APMS = "APMS", "APMS"
+
+    name = models.CharField(max_length=200)
+    ods_code = models.CharField(
+        "ODS code", max_length=6, unique=True, validators=[ods_code_validator]
+    )
+    pcn = models.ForeignKey(PCN, on_delete=models.PROTECT, null=True, blank=True, related_name="practices")
+    postcode = models.CharField(max_length=10, blank=True)
+    contract_type = models.CharField(max_length=4, choices=ContractType, default=ContractType.GMS)
+    gpdf_opt_out = models.BooleanField(
+        "opts out of the GPDF levy",
+        default=False,
+        help_text="The practice has opted out of the voluntary national (GPDF) levy.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.ods_code})"
+
+    def clean(self) -> None:
+        self.ods_code = (self.ods_code or "").strip().upper()
+        self.postcode = " ".join((self.postcode or "").upper().split())
+
+
+class Membership(models.Model):
+    """A person's role at a practice. One person may belong to several practices."""
+
+    class Role(models.TextChoices):
+        GP_PARTNER = "gp_partner", "GP partner"
+        SALARIED_GP = "salaried_gp", "Salaried GP"
+        PRACTICE_MANAGER = "practice_manager", "Practice manager"
+        ASSISTANT_MANAGER = "assistant_manager", "Assistant or deputy practice manager"
+        TEAM_LEAD = "team_lead", "Team lead (for example reception or admin lead)"
+        OTHER = "other", "Other"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role)
+    is_active = models.BooleanField(default=True, help_text="Untick when the person leaves the practice.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["practice__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "practice"], name="members_membership_one_per_practice")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.practice.name}"
