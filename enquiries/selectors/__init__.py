@@ -1,0 +1,5 @@
+"""Read-side enquiry queries; import from `enquiries.selectors`."""
+
+from .member import *  # noqa: F401,F403
+from .reminders import *  # noqa: F401,F403
+from .staff import *  # noqa: F401,F403

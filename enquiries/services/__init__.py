@@ -1,0 +1,5 @@
+"""Enquiry business rules, one module per concern; import from `enquiries.services`."""
+
+from .reminders import *  # noqa: F401,F403
+from .submission import *  # noqa: F401,F403
+from .triage import *  # noqa: F401,F403
