@@ -18,3 +18,6 @@ STORAGES = {
 # Rate limits need a cache shared between requests; locmem is per process,
 # which is what the tests run in.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Serve static files straight from the finders (no collectstatic in tests).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
