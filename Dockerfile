@@ -1,0 +1,25 @@
+# The portal image: gunicorn for the web, the same image for the Celery worker and beat.
+FROM node:20-bookworm-slim AS assets
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+    DJANGO_SETTINGS_MODULE=lmcportal.settings.production
+WORKDIR /app
+RUN useradd --create-home --uid 1000 portal
+COPY pyproject.toml ./
+COPY lmcportal ./lmcportal
+COPY members ./members
+COPY enquiries ./enquiries
+COPY levies ./levies
+COPY programmes ./programmes
+RUN pip install --no-cache-dir .
+COPY --from=assets /app/node_modules ./node_modules
+COPY . .
+# collectstatic needs settings but no secrets or database.
+RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput
+USER portal
+EXPOSE 8000
+CMD ["gunicorn", "lmcportal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
