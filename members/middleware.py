@@ -20,3 +20,18 @@ class StaffMFAMiddleware:
         ):
             return redirect("members:staff_mfa_required")
         return self.get_response(request)
+
+
+class StaffSessionIdleMiddleware:
+    """End a staff member's session after LMC_STAFF_SESSION_IDLE_SECONDS without a request.
+
+    Each request pushes the expiry forward, so only inactivity logs them out.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and request.user.is_staff:
+            request.session.set_expiry(settings.LMC_STAFF_SESSION_IDLE_SECONDS)
+        return self.get_response(request)
