@@ -83,3 +83,23 @@ def test_staff_groups_exist_with_permissions():
     officer_perms = {p.codename for p in groups["LMC officers"].permissions.all()}
     assert "view_practice" in officer_perms
     assert "invite_member" not in officer_perms
+
+
+@pytest.mark.django_db
+def test_new_staff_member_sets_up_totp_and_then_reaches_the_admin(client):
+    from allauth.mfa.totp.internal.auth import hotp_value, yield_hotp_counters_from_time
+
+    from tests.factories import PASSWORD
+
+    staff = StaffFactory(groups=["LMC officers"])
+    client.post("/accounts/login/", {"login": staff.email, "password": PASSWORD})
+    assert client.get(ADMIN).url == reverse("members:staff_mfa_required")
+
+    # allauth asks for the password again before changing security settings.
+    response = client.get(reverse("mfa_activate_totp"), follow=True)
+    client.post(response.redirect_chain[-1][0], {"password": PASSWORD})
+    secret = client.get(reverse("mfa_activate_totp")).context["form"].secret
+    code = format(hotp_value(secret, next(yield_hotp_counters_from_time())), "06d")
+    client.post(reverse("mfa_activate_totp"), {"code": code})
+
+    assert client.get(ADMIN).status_code == 200
