@@ -6,6 +6,7 @@ import csv
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.urls import reverse
@@ -117,6 +118,7 @@ class SessionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["group"]
     inlines = [BookingInline]
     actions = ["export_attendance"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["title", "kind", "description", "area", "group", "audience"]}),
         ("Where", {"fields": ["mode", "venue", "online_link"]}),
