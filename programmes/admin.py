@@ -129,6 +129,15 @@ class SessionAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return selectors.sessions_for_staff()
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            promoted = services.session_fill_from_waiting_list(session=obj)
+            if promoted:
+                self.message_user(
+                    request, f"{promoted} {'person' if promoted == 1 else 'people'} moved off the waiting list and emailed."
+                )
+
     @admin.display(description="booked", ordering="booked_count")
     def booked(self, obj):
         return obj.booked_count

@@ -59,6 +59,12 @@ def _session(title, kind, area, start, hours, capacity, audience, venue, group=N
     return session
 
 
+def _first_wednesday(today: date, months_ahead: int) -> date:
+    year, month = divmod(today.month - 1 + months_ahead, 12)
+    first = date(today.year + year, month + 1, 1)
+    return first + timedelta(days=(2 - first.weekday()) % 7)
+
+
 def _book(session: Session, user: User, *, attended=None) -> Booking:
     booking = Booking.objects.filter(session=session, user=user, status__in=Booking.ACTIVE).first()
     if booking is None:
@@ -88,8 +94,8 @@ def seed() -> None:
     group.members.add(
         *[people[e] for e in ("deputy@riverside.example.org", "reception.lead@riverside.example.org") if e in people]
     )
-    for month in range(3):
-        day = today + timedelta(days=12 + 28 * month)
+    for months_ahead in (1, 2, 3):
+        day = _first_wednesday(today, months_ahead)
         _session(
             f"Aspiring managers monthly meeting: {day:%B %Y}", K.ASPIRING_GROUP, areas["Preston"], _at(day, 14), 2, 15,
             A.ASPIRING, GROUP_VENUE, group=group,

@@ -100,13 +100,20 @@ def booking_cancel(*, booking: Booking) -> None:
             _promote_waiting(session=session, now=now)
 
 
-def _promote_waiting(*, session: Session, now) -> None:
-    """Confirm people from the waiting list, in arrival order, while places are free."""
+def session_fill_from_waiting_list(*, session: Session) -> int:
+    """Confirm waiting-list bookings into any free places (after staff add places); return how many."""
+    with transaction.atomic():
+        session = Session.objects.select_for_update().select_related("area").get(pk=session.pk)
+        return _promote_waiting(session=session, now=timezone.now())
+
+
+def _promote_waiting(*, session: Session, now) -> int:
+    """Confirm people from the waiting list, in arrival order, while places are free; return how many."""
     confirmed = Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED).count()
     free = session.capacity - confirmed
     if free <= 0:
-        return
-    waiting = (
+        return 0
+    waiting = list(
         Booking.objects.select_for_update()
         .select_related("user")
         .filter(session=session, status=Booking.Status.WAITLISTED)
@@ -119,6 +126,7 @@ def _promote_waiting(*, session: Session, now) -> None:
         booking.ics_sequence += 1
         booking.save(update_fields=["status", "confirmed_at", "ics_sequence"])
         _email_confirmed(booking, promoted=True)
+    return len(waiting)
 
 
 def _email_confirmed(booking: Booking, *, promoted: bool) -> None:

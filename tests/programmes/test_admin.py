@@ -8,7 +8,7 @@ from members.permissions import PROGRAMME_ADMIN
 from programmes.models import Booking, Mentoring, PeerReview, Training
 from tests.conftest import give_totp
 from tests.factories import MembershipFactory, StaffFactory
-from tests.programmes.factories import BookingFactory, SessionFactory, TrainingFactory, manager
+from tests.programmes.factories import LONDON, BookingFactory, SessionFactory, TrainingFactory, manager
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +101,27 @@ def test_admin_refuses_an_untrained_mentor(coordinator_client):
 def test_officers_without_the_programme_role_cannot_open_sessions(client, staff_user):
     client.force_login(staff_user)
     assert client.get(reverse("admin:programmes_session_changelist")).status_code == 403
+
+
+def test_raising_capacity_in_admin_offers_the_new_places_to_the_waiting_list(coordinator_client):
+    session = SessionFactory(capacity=1)
+    BookingFactory(session=session)
+    waiting = BookingFactory(session=session, status=Booking.Status.WAITLISTED)
+    url = reverse("admin:programmes_session_change", args=[session.pk])
+    form = coordinator_client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data.update(
+        capacity=2,
+        starts_at_0=f"{session.starts_at.astimezone(LONDON):%Y-%m-%d}", starts_at_1=f"{session.starts_at.astimezone(LONDON):%H:%M}",
+        ends_at_0=f"{session.ends_at.astimezone(LONDON):%Y-%m-%d}", ends_at_1=f"{session.ends_at.astimezone(LONDON):%H:%M}",
+        booking_closes_at_0=f"{session.booking_closes_at.astimezone(LONDON):%Y-%m-%d}",
+        booking_closes_at_1=f"{session.booking_closes_at.astimezone(LONDON):%H:%M}",
+        cancellation_until_0=f"{session.cancellation_until.astimezone(LONDON):%Y-%m-%d}",
+        cancellation_until_1=f"{session.cancellation_until.astimezone(LONDON):%H:%M}",
+        **{"bookings-TOTAL_FORMS": 0, "bookings-INITIAL_FORMS": 0, "group": ""},
+    )
+    data = {k: v for k, v in data.items() if v is not None and k not in {"starts_at", "ends_at", "booking_closes_at", "cancellation_until"}}
+    response = coordinator_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    waiting.refresh_from_db()
+    assert waiting.status == Booking.Status.CONFIRMED

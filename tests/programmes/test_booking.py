@@ -147,3 +147,26 @@ def test_a_left_practice_membership_does_not_count_for_booking(session):
     membership = MembershipFactory(is_active=False)
     with pytest.raises(ValidationError):
         session_book(session=session, user=membership.user)
+
+
+def test_adding_places_confirms_the_waiting_list_in_order(django_capture_on_commit_callbacks, mailoutbox):
+    from programmes.services import session_fill_from_waiting_list
+
+    session = SessionFactory(capacity=1)
+    session_book(session=session, user=manager())
+    first, second, third = (session_book(session=session, user=manager()) for _ in range(3))
+    session.capacity = 3
+    session.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert session_fill_from_waiting_list(session=session) == 2
+    statuses = [Booking.objects.get(pk=b.pk).status for b in (first, second, third)]
+    assert statuses == ["confirmed", "confirmed", "waitlisted"]
+    assert {m.to[0] for m in mailoutbox if "A place has come up" in m.subject} == {first.user.email, second.user.email}
+
+
+def test_waiting_list_email_tells_the_person_their_number(django_capture_on_commit_callbacks, mailoutbox):
+    session = SessionFactory(capacity=1)
+    session_book(session=session, user=manager())
+    with django_capture_on_commit_callbacks(execute=True):
+        session_book(session=session, user=manager())
+    assert "You are number 1." in mailoutbox[-1].body
