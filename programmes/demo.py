@@ -28,6 +28,12 @@ SESSIONS = [
     ("Coaching and mentoring training day", K.MENTORING_TRAINING, "Fylde Coast", 44, 9, 7, 14,
      A.PRACTICE_MANAGERS, "Blackpool Central Library, Queen Street, Blackpool FY1 1PX"),
 ]
+DESCRIPTIONS = {
+    K.PEER_SUPPORT: "Bring a question or a success to share with other practice managers. Tea and coffee provided.",
+    K.ASPIRING_GROUP: "Monthly meeting for assistant and deputy practice managers and team leads.",
+    K.PEER_REVIEW_TRAINING: "One-day training for practice managers who want to become formative peer reviewers.",
+    K.MENTORING_TRAINING: "One-day coaching and mentoring training. Afterwards you can be paired as a mentor.",
+}
 GROUP_NAME = "Preston aspiring practice managers"
 GROUP_VENUE = "Riverside Medical Practice meeting room, Preston PR1 2AB"
 
@@ -52,8 +58,7 @@ def _session(title, kind, area, start, hours, capacity, audience, venue, group=N
             "audience": audience,
             "booking_closes_at": start - timedelta(days=2),
             "cancellation_until": start - timedelta(days=1),
-            "description": "Bring a question or a success to share. Tea and coffee provided." if venue else
-            "On Microsoft Teams. The joining link is in your confirmation email.",
+            "description": DESCRIPTIONS[kind] + ("" if venue else " On Microsoft Teams: the joining link is in your confirmation email."),
         },
     )
     return session
