@@ -8,7 +8,7 @@ from django.db import IntegrityError
 from members.models import Membership
 from programmes.models import Booking
 from programmes.selectors import waitlist_position
-from programmes.services import booking_cancel, session_book
+from programmes.services import booking_cancel, session_book, session_fill_from_waiting_list
 from tests.factories import MembershipFactory
 from tests.programmes.factories import BookingFactory, SessionFactory, manager
 
@@ -150,8 +150,6 @@ def test_a_left_practice_membership_does_not_count_for_booking(session):
 
 
 def test_adding_places_confirms_the_waiting_list_in_order(django_capture_on_commit_callbacks, mailoutbox):
-    from programmes.services import session_fill_from_waiting_list
-
     session = SessionFactory(capacity=1)
     session_book(session=session, user=manager())
     first, second, third = (session_book(session=session, user=manager()) for _ in range(3))

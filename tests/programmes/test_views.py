@@ -1,13 +1,15 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
+from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 
-from programmes.models import Booking, Goal, PeerReview, Training
-from programmes.services import session_book
+from programmes.models import AspiringGroup, Booking, Goal, PeerReview, Training
+from programmes.services import mentoring_pair, mentoring_session_record, session_book
 from tests.factories import MembershipFactory
-from tests.programmes.factories import BookingFactory, SessionFactory, TrainingFactory, manager
+from tests.programmes.factories import BookingFactory, SessionFactory, TrainingFactory
 
 pytestmark = pytest.mark.django_db
 INDEX = reverse("programmes:index")
@@ -70,9 +72,7 @@ def test_booking_needs_a_post(member_client, session):
     assert not Booking.objects.exists()
 
 
-def test_booking_is_csrf_protected(client, member, session):
-    from django.test import Client
-
+def test_booking_is_csrf_protected(member, session):
     csrf_client = Client(enforce_csrf_checks=True)
     csrf_client.force_login(member)
     assert csrf_client.post(reverse("programmes:book", args=[session.pk])).status_code == 403
@@ -89,8 +89,6 @@ def test_cancelling_from_the_page_frees_the_place(member_client, session, member
 def test_cancel_button_is_replaced_by_advice_after_the_cut_off(member_client, member):
     session = SessionFactory()
     BookingFactory(session=session, user=member)
-    import time_machine
-
     with time_machine.travel(session.cancellation_until + timedelta(hours=1)):
         content = member_client.get(INDEX).content.decode()
     assert "Cancel booking" not in content
@@ -106,8 +104,6 @@ def test_add_to_calendar_downloads_the_members_booking(member_client, session, m
 
 
 def test_aspiring_group_member_sees_their_group_and_can_book_its_meetings(client):
-    from programmes.models import AspiringGroup
-
     deputy = MembershipFactory(role="assistant_manager").user
     meeting = SessionFactory(kind="aspiring_group", audience="aspiring", title="Aspiring managers: March")
     group = AspiringGroup.objects.create(name="Preston aspiring managers", area=meeting.area)
@@ -121,8 +117,6 @@ def test_aspiring_group_member_sees_their_group_and_can_book_its_meetings(client
 
 
 def test_mentee_sees_their_mentor_and_sessions(member_client, member):
-    from programmes.services import mentoring_pair, mentoring_session_record
-
     mentor = TrainingFactory(kind=Training.Kind.MENTOR, user__first_name="Fiona", user__last_name="Clarke").user
     mentoring = mentoring_pair(mentee=member, mentor=mentor, started_on="2026-10-01")
     mentoring_session_record(mentoring=mentoring, held_on="2026-10-20", summary="Difficult conversations")
