@@ -64,7 +64,8 @@ class BookingInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user")
+        # Cancelled bookings stay in the Bookings list; here only the people coming or waiting.
+        return super().get_queryset(request).filter(status__in=Booking.ACTIVE).select_related("user")
 
 
 def _practices(user) -> str:

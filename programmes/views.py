@@ -27,9 +27,16 @@ def index(request):
     now = timezone.now()
     bookings = list(selectors.upcoming_bookings_for_member(user=user, now=now))
     reviews = list(selectors.reviews_for_member(user=user))
+    sessions = list(selectors.sessions_for_member(user=user, now=now))
+    areas = sorted({session.area for session in sessions}, key=lambda area: area.name)
+    chosen_area = request.GET.get("footprint", "")
+    if chosen_area:
+        sessions = [session for session in sessions if str(session.area_id) == chosen_area]
     context = {
         "now": now,
-        "sessions": selectors.sessions_for_member(user=user, now=now),
+        "sessions": sessions,
+        "areas": areas,
+        "chosen_area": chosen_area,
         "bookings": bookings,
         "booked_session_ids": {booking.session_id: booking for booking in bookings},
         "my_reviews": [review for review in reviews if review.manager_id == user.pk],

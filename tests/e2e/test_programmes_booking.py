@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 from programmes.models import Booking
 from tests.e2e.conftest import assert_accessible, log_in
 from tests.factories import PASSWORD, MembershipFactory
-from tests.programmes.factories import BookingFactory, SessionFactory
+from tests.programmes.factories import AreaFactory, BookingFactory, SessionFactory
 
 
 @pytest.fixture
@@ -26,11 +26,13 @@ def _open_programme(page, email):
 def test_cancelled_last_place_goes_to_the_manager_on_the_waiting_list(page, second_page):
     session = SessionFactory(title="Peer support: CQC readiness", capacity=2)
     BookingFactory(session=session)  # one place left
+    SessionFactory(title="Peer support: Pennine", area=AreaFactory(name="Pennine"))
     first = MembershipFactory(user__first_name="Priya").user
     second = MembershipFactory(user__first_name="Gareth").user
     card = f"session-{session.pk}"
 
     _open_programme(page, first.email)
+    expect(page.get_by_label("Footprint")).to_be_visible()
     expect(page.get_by_test_id(card)).to_contain_text("1 of 2 places left")
     page.get_by_test_id(card).get_by_role("button", name="Book a place").click()
     expect(page.get_by_role("status").first).to_contain_text("You are booked on")

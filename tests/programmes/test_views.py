@@ -9,7 +9,7 @@ from icalendar import Calendar
 from programmes.models import AspiringGroup, Booking, Goal, PeerReview, Training
 from programmes.services import mentoring_pair, mentoring_session_record, session_book
 from tests.factories import MembershipFactory
-from tests.programmes.factories import BookingFactory, SessionFactory, TrainingFactory
+from tests.programmes.factories import AreaFactory, BookingFactory, SessionFactory, TrainingFactory
 
 pytestmark = pytest.mark.django_db
 INDEX = reverse("programmes:index")
@@ -249,3 +249,11 @@ def test_programme_page_needs_login(client):
     response = client.get(INDEX)
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_member_can_show_only_one_footprints_sessions(member_client):
+    preston = SessionFactory(title="Preston meeting", area=AreaFactory(name="Preston"))
+    SessionFactory(title="Pennine meeting", area=AreaFactory(name="Pennine"))
+    content = member_client.get(INDEX, {"footprint": preston.area_id}).content.decode()
+    assert "Preston meeting" in content
+    assert "Pennine meeting" not in content
