@@ -32,7 +32,7 @@ def test_cancelled_last_place_goes_to_the_manager_on_the_waiting_list(page, seco
     card = f"session-{session.pk}"
 
     _open_programme(page, first.email)
-    expect(page.get_by_label("Footprint")).to_be_visible()
+    expect(page.get_by_label("Footprint", exact=True)).to_be_visible()
     expect(page.get_by_test_id(card)).to_contain_text("1 of 2 places left")
     page.get_by_test_id(card).get_by_role("button", name="Book a place").click()
     expect(page.get_by_role("status").first).to_contain_text("You are booked on")
