@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Goal, PeerReview
+from .models import Goal, MentoringSession, PeerReview
 
 
 class DateInput(forms.DateInput):
@@ -43,3 +43,17 @@ class ReviewMeetingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["meeting_on"].required = True
         self.fields["meeting_on"].error_messages["required"] = "Enter the date of the review meeting."
+
+
+class MentoringSessionForm(forms.ModelForm):
+    class Meta:
+        model = MentoringSession
+        fields = ["held_on", "summary"]
+        widgets = {"held_on": DateInput(), "summary": forms.Textarea(attrs={"rows": 5})}
+        labels = {"held_on": "Date of the session", "summary": "Summary (shared with the person you mentor)"}
+        error_messages = {
+            "held_on": {
+                "required": "Enter the date of the session.",
+                "invalid": "Enter the date as a real date, for example 14 01 2027.",
+            },
+        }

@@ -14,4 +14,5 @@ urlpatterns = [
     path("plans/<int:pk>/meeting/", views.review_meeting, name="review_meeting"),
     path("plans/<int:pk>/agree/", views.plan_agree, name="plan_agree"),
     path("goals/<int:pk>/edit/", views.goal_edit, name="goal_edit"),
+    path("mentoring/<int:pk>/sessions/add/", views.mentoring_session_add, name="mentoring_session_add"),
 ]

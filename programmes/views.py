@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from members.access import member_required
 
 from . import selectors, services
-from .forms import GoalForm, ReviewMeetingForm
+from .forms import GoalForm, MentoringSessionForm, ReviewMeetingForm
 from .ics import booking_ics
 from .models import Booking, Goal
 
@@ -185,3 +185,17 @@ def plan_agree(request, pk):
     return redirect("programmes:plan", pk=review.pk)
 
 
+
+
+# --- Coaching and mentoring ------------------------------------------------------------
+
+
+@member_required
+def mentoring_session_add(request, pk):
+    mentoring = get_object_or_404(selectors.mentorings_for_member(user=request.user).filter(mentor=request.user), pk=pk)
+    form = MentoringSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.mentoring_session_record(mentoring=mentoring, **form.cleaned_data)
+        messages.success(request, f"The session is recorded. {mentoring.mentee} can see it on their Programme page.")
+        return redirect("programmes:index")
+    return render(request, "programmes/mentoring_session_form.html", {"form": form, "mentoring": mentoring})

@@ -207,8 +207,32 @@ def test_reviewer_cannot_edit_the_managers_goals(client, review, goal):
 
 
 @pytest.fixture
-def members_things(member, review, goal, session):
-    return {"booking": BookingFactory(session=session, user=member), "review": review, "goal": goal}
+def mentoring(member):
+    mentor = TrainingFactory(kind=Training.Kind.MENTOR).user
+    MembershipFactory(user=mentor)
+    return mentoring_pair(mentee=member, mentor=mentor, started_on="2026-10-01")
+
+
+def test_mentor_records_a_session_the_mentee_then_sees(client, member, mentoring):
+    client.force_login(mentoring.mentor)
+    response = client.post(
+        reverse("programmes:mentoring_session_add", args=[mentoring.pk]),
+        {"held_on": "2026-11-02", "summary": "Planning the partners' away day"},
+    )
+    assert response.status_code == 302
+    client.force_login(member)
+    assert "Planning the partners&#x27; away day" in client.get(INDEX).content.decode()
+
+
+def test_mentee_cannot_record_their_own_mentoring_sessions(member_client, mentoring):
+    url = reverse("programmes:mentoring_session_add", args=[mentoring.pk])
+    assert member_client.post(url, {"held_on": "2026-11-02"}).status_code == 404
+
+
+@pytest.fixture
+def members_things(member, review, goal, session, mentoring):
+    return {"booking": BookingFactory(session=session, user=member), "review": review, "goal": goal,
+            "mentoring": mentoring}
 
 
 @pytest.mark.parametrize(
@@ -223,6 +247,8 @@ def members_things(member, review, goal, session):
         ("programmes:plan_agree", "review", "post"),
         ("programmes:goal_edit", "goal", "get"),
         ("programmes:goal_edit", "goal", "post"),
+        ("programmes:mentoring_session_add", "mentoring", "get"),
+        ("programmes:mentoring_session_add", "mentoring", "post"),
     ],
 )
 def test_another_practices_member_gets_404(client, other_member, members_things, name, key, method):
