@@ -1,0 +1,25 @@
+import pytest
+
+from members import demo as members_demo
+from programmes import demo
+from programmes.models import Booking, PeerReview, Session, Training
+from programmes.selectors import reviews_for_member, sessions_for_member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_gives_riverside_manager_bookable_sessions_and_a_development_plan():
+    members_demo.seed()
+    demo.seed()
+    demo.seed()  # idempotent
+    manager = members_demo.User.objects.get(email="manager@riverside.example.org")
+    sessions = sessions_for_member(user=manager)
+    assert {s.area.name for s in sessions} == {"Preston", "Fylde Coast", "Pennine"}
+    assert any(s.places_left == 1 for s in sessions)
+    review = reviews_for_member(user=manager).get(manager=manager)
+    assert review.goals.count() == 3
+    assert Training.objects.filter(kind="peer_reviewer", user=review.reviewer).exists()
+    assert Training.objects.filter(kind="mentor").count() == 1
+    assert PeerReview.objects.count() == 1
+    assert Booking.objects.count() == 4
+    assert Session.objects.filter(kind="aspiring_group").count() == 3
