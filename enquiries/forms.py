@@ -1,0 +1,150 @@
+"""The "Request support" form. It checks the shape of the input; the rules live in
+`enquiries.services.enquiry_submit`, whose errors the view puts back on the fields."""
+
+import uuid
+
+from django import forms
+from django.utils.html import format_html
+
+from members.models import Practice
+
+from .models import Scope, Topic
+from .services import (
+    DETAILS_MAX_LENGTH,
+    SUMMARY_MAX_LENGTH,
+    URGENT_REASON_MAX_LENGTH,
+)
+
+TOPIC_HINTS = {
+    Topic.BUSINESS_VIABILITY: "Money worries, rising costs, cash flow, or whether the practice can carry on.",
+    Topic.PARTNERSHIP: "Disagreements between partners, a partner not pulling their weight, or a partnership agreement.",
+    Topic.SUCCESSION: "Partners or the manager retiring or leaving, and who takes over.",
+    Topic.WORKFORCE: "Recruiting, keeping staff, employment problems or staff wellbeing.",
+    Topic.PREMISES: "Your building, lease, rent reimbursement or moving premises.",
+    Topic.STAKEHOLDERS: "Working relationships with the ICB, NHS England, the PCN, hospitals or others.",
+    Topic.REGULATORY: "CQC, inspections, complaints, or meeting your contract's requirements.",
+    Topic.CONTRACT: "A dispute with the commissioner, a breach notice, or handing back the contract.",
+    Topic.PCN: "How your PCN works, its clinical director, funding or staff.",
+    Topic.MERGER: "Joining with another practice, or taking one over.",
+    Topic.RESILIENCE: "A sudden event that threatens services, such as losing several GPs or a building at once.",
+    Topic.OTHER: "Anything else about leading or managing your practice.",
+}
+
+
+def _too_long(what: str) -> str:
+    return what + " must be %(limit_value)s characters or fewer. You have written %(show_value)s: please shorten it."
+
+
+def _topic_choices():
+    return [
+        (topic.value, format_html('{}<span class="d-block form-text mt-0">{}</span>', topic.label, TOPIC_HINTS[topic]))
+        for topic in Topic
+    ]
+
+
+class PracticeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, practice: Practice) -> str:
+        return f"{practice.name} ({practice.ods_code})"
+
+
+class EnquiryForm(forms.Form):
+    practice = PracticeChoiceField(
+        queryset=Practice.objects.none(),
+        label="Which practice is this about?",
+        empty_label="Choose a practice",
+        error_messages={
+            "required": "Choose which of your practices this is about.",
+            "invalid_choice": "Choose one of your own practices.",
+        },
+    )
+    scope = forms.ChoiceField(
+        label="Is this about your practice or your PCN?",
+        choices=Scope.choices,
+        initial=Scope.PRACTICE,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether this is about your practice or your PCN."},
+    )
+    topic = forms.ChoiceField(
+        label="What is it about?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what your enquiry is about. If nothing fits, choose 'Other'."},
+    )
+    urgent = forms.BooleanField(
+        label="This is urgent: we need to speak to someone within 48 hours",
+        required=False,
+        help_text="For example a partner has left suddenly, the practice may not open, or a contract notice has a deadline this week.",
+    )
+    urgent_reason = forms.CharField(
+        label="Why is it urgent?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=f"Only needed if you ticked 'This is urgent'. Up to {URGENT_REASON_MAX_LENGTH:,} characters.",
+        max_length=URGENT_REASON_MAX_LENGTH,
+        error_messages={"max_length": _too_long("Why it is urgent")},
+    )
+    summary = forms.CharField(
+        label="Summary",
+        help_text=f"One or two sentences. Up to {SUMMARY_MAX_LENGTH} characters.",
+        max_length=SUMMARY_MAX_LENGTH,
+        error_messages={
+            "required": "Enter a short summary of what you need help with.",
+            "max_length": _too_long("The summary"),
+        },
+    )
+    details = forms.CharField(
+        label="Tell us more",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=(
+            "What is happening, who is involved (roles are enough, you do not need to give names), "
+            f"and what help you would like. Up to {DETAILS_MAX_LENGTH:,} characters, about 3 pages."
+        ),
+        max_length=DETAILS_MAX_LENGTH,
+        error_messages={
+            "required": "Tell us what is happening and what help you would like.",
+            "max_length": _too_long("The details"),
+        },
+    )
+    preferred_contact_times = forms.CharField(
+        label="Best times to contact you (optional)",
+        required=False,
+        max_length=200,
+        help_text="For example 'after 6pm' or 'not Wednesdays'. We can call you away from the practice.",
+        error_messages={"max_length": _too_long("Best times to contact you")},
+    )
+    contact_phone = forms.CharField(
+        label="Phone number to call you on (optional)",
+        required=False,
+        max_length=30,
+        help_text="A mobile is best if you would rather not be called at the practice.",
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        error_messages={"max_length": _too_long("The phone number")},
+    )
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, practices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = _topic_choices()
+        if len(practices) == 1:
+            # One practice: nothing to choose, so don't ask.
+            self.single_practice = practices[0]
+            del self.fields["practice"]
+        else:
+            self.single_practice = None
+            self.fields["practice"].queryset = Practice.objects.filter(pk__in=[p.pk for p in practices])
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", uuid.uuid4())
+        for name in ("summary", "details", "urgent_reason", "preferred_contact_times", "contact_phone"):
+            field = self.fields[name]
+            # No maxlength attribute: the browser would silently cut a long
+            # paste; we keep every word and say how much to cut instead.
+            field.widget.attrs.pop("maxlength", None)
+            field.widget.attrs["data-max-length"] = field.max_length
+
+    def clean(self):
+        data = super().clean()
+        if data.get("urgent") and not (data.get("urgent_reason") or "").strip() and "urgent_reason" not in self.errors:
+            self.add_error("urgent_reason", "Tell us why this is urgent, or untick 'This is urgent'.")
+        return data
+
+    def chosen_practice(self) -> Practice | None:
+        return self.single_practice or self.cleaned_data.get("practice")
