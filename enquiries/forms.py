@@ -4,15 +4,19 @@
 import uuid
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
 from members.models import Practice
 
 from .models import Scope, Topic
 from .services import (
+    CONTACT_TIMES_MAX_LENGTH,
     DETAILS_MAX_LENGTH,
+    PHONE_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
     URGENT_REASON_MAX_LENGTH,
+    too_long_message,
 )
 
 TOPIC_HINTS = {
@@ -31,8 +35,19 @@ TOPIC_HINTS = {
 }
 
 
-def _too_long(what: str) -> str:
-    return what + " must be %(limit_value)s characters or fewer. You have written %(show_value)s: please shorten it."
+def limit(what: str, max_length: int):
+    """A validator refusing text over `max_length`, saying the limit and how much was written.
+
+    Used instead of the field's max_length, which would also put a maxlength
+    attribute on the input and let the browser silently cut a long paste.
+    """
+
+    def validate(value: str) -> None:
+        if len(value) > max_length:
+            raise ValidationError(too_long_message(what=what, limit=max_length, length=len(value)), code="max_length")
+
+    validate.max_length = max_length
+    return validate
 
 
 def _topic_choices():
@@ -79,17 +94,13 @@ class EnquiryForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=f"Only needed if you ticked 'This is urgent'. Up to {URGENT_REASON_MAX_LENGTH:,} characters.",
-        max_length=URGENT_REASON_MAX_LENGTH,
-        error_messages={"max_length": _too_long("Why it is urgent")},
+        validators=[limit("Why it is urgent", URGENT_REASON_MAX_LENGTH)],
     )
     summary = forms.CharField(
         label="Summary",
         help_text=f"One or two sentences. Up to {SUMMARY_MAX_LENGTH} characters.",
-        max_length=SUMMARY_MAX_LENGTH,
-        error_messages={
-            "required": "Enter a short summary of what you need help with.",
-            "max_length": _too_long("The summary"),
-        },
+        validators=[limit("The summary", SUMMARY_MAX_LENGTH)],
+        error_messages={"required": "Enter a short summary of what you need help with."},
     )
     details = forms.CharField(
         label="Tell us more",
@@ -98,26 +109,21 @@ class EnquiryForm(forms.Form):
             "What is happening, who is involved (roles are enough, you do not need to give names), "
             f"and what help you would like. Up to {DETAILS_MAX_LENGTH:,} characters, about 3 pages."
         ),
-        max_length=DETAILS_MAX_LENGTH,
-        error_messages={
-            "required": "Tell us what is happening and what help you would like.",
-            "max_length": _too_long("The details"),
-        },
+        validators=[limit("The details", DETAILS_MAX_LENGTH)],
+        error_messages={"required": "Tell us what is happening and what help you would like."},
     )
     preferred_contact_times = forms.CharField(
         label="Best times to contact you (optional)",
         required=False,
-        max_length=200,
         help_text="For example 'after 6pm' or 'not Wednesdays'. We can call you away from the practice.",
-        error_messages={"max_length": _too_long("Best times to contact you")},
+        validators=[limit("Best times to contact you", CONTACT_TIMES_MAX_LENGTH)],
     )
     contact_phone = forms.CharField(
         label="Phone number to call you on (optional)",
         required=False,
-        max_length=30,
         help_text="A mobile is best if you would rather not be called at the practice.",
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-        error_messages={"max_length": _too_long("The phone number")},
+        validators=[limit("The phone number", PHONE_MAX_LENGTH)],
     )
     submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
@@ -133,12 +139,21 @@ class EnquiryForm(forms.Form):
             self.fields["practice"].queryset = Practice.objects.filter(pk__in=[p.pk for p in practices])
         if not self.is_bound:
             self.initial.setdefault("submission_token", uuid.uuid4())
-        for name in ("summary", "details", "urgent_reason", "preferred_contact_times", "contact_phone"):
-            field = self.fields[name]
-            # No maxlength attribute: the browser would silently cut a long
-            # paste; we keep every word and say how much to cut instead.
-            field.widget.attrs.pop("maxlength", None)
-            field.widget.attrs["data-max-length"] = field.max_length
+        elif not self.data.get("submission_token"):
+            # A form posted without a token gets one, so its resend is still one enquiry.
+            self.data = self.data.copy()
+            self.data["submission_token"] = str(uuid.uuid4())
+        pcns = {p.pcn.name for p in practices if p.pcn_id}
+        if len(pcns) == 1:
+            self.fields["scope"].choices = [
+                (Scope.PRACTICE, Scope.PRACTICE.label),
+                (Scope.PCN, f"{Scope.PCN.label} ({pcns.pop()})"),
+            ]
+        for field in self.fields.values():
+            for validator in field.validators:
+                if hasattr(validator, "max_length"):
+                    # Read by enquiries.js to show how many characters are left.
+                    field.widget.attrs["data-max-length"] = validator.max_length
 
     def clean(self):
         data = super().clean()

@@ -21,6 +21,9 @@ __all__ = [
     "DETAILS_MAX_LENGTH",
     "SUMMARY_MAX_LENGTH",
     "URGENT_REASON_MAX_LENGTH",
+    "CONTACT_TIMES_MAX_LENGTH",
+    "PHONE_MAX_LENGTH",
+    "too_long_message",
     "enquiry_submit",
     "pcn_support_pause",
     "pcn_support_pause_check",
@@ -36,6 +39,7 @@ PHONE_MAX_LENGTH = 30
 
 
 def too_long_message(*, what: str, limit: int, length: int) -> str:
+    """Return the message for text over its limit, saying the limit and how much was written."""
     return f"{what} must be {limit:,} characters or fewer. You have written {length:,}: please shorten it."
 
 
@@ -70,12 +74,20 @@ def _check(
         raise ValidationError(errors)
 
 
-def _next_reference(*, year: int) -> str:
-    """Allocate the next LMS-YYYY-NNNNN, holding the year's counter row locked until commit."""
+def _lock_counter(*, year: int) -> ReferenceCounter:
+    """Return the year's reference counter, locked until the transaction ends.
+
+    Every submission in the year queues here, which also serialises the check
+    for a repeated submission token.
+    """
     counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
+    return counter
+
+
+def _next_reference(counter: ReferenceCounter) -> str:
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
-    return f"LMS-{year}-{counter.last_number:05d}"
+    return f"LMS-{counter.year}-{counter.last_number:05d}"
 
 
 def _absolute(path: str) -> str:
@@ -185,15 +197,24 @@ def _existing_for_token(*, submitted_by: User, token: uuid.UUID) -> Enquiry | No
     return existing
 
 
-def _create(*, submitted_by: User, practice: Practice, scope: str, urgent: bool, now: datetime, **fields) -> Enquiry:
+def _create(
+    *, submitted_by: User, practice: Practice, scope: str, urgent: bool, now: datetime, submission_token, **fields
+) -> Enquiry:
+    counter = _lock_counter(year=now.astimezone(sla.LONDON).year)
+    if submission_token is not None:
+        # A twin request may have committed while we waited for the lock.
+        existing = _existing_for_token(submitted_by=submitted_by, token=submission_token)
+        if existing is not None:
+            return existing
     pause = None
     if scope == Scope.PCN:
         # Locked so a resume running now either sees this enquiry as held or
         # has already ended the pause before we look.
         pause = PcnSupportPause.objects.select_for_update().filter(active=True).first()
     enquiry = Enquiry(
-        reference=_next_reference(year=now.astimezone(sla.LONDON).year),
+        reference=_next_reference(counter),
         submitted_by=submitted_by,
+        submission_token=submission_token,
         practice=practice,
         scope=scope,
         pcn_id=practice.pcn_id if scope == Scope.PCN else None,
