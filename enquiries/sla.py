@@ -162,6 +162,11 @@ def describe_date(day: date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
+def describe_moment(moment: datetime) -> str:
+    """Return "Tuesday 24 November 2026 at 9:30am" (London time)."""
+    return f"{describe_date(moment.astimezone(LONDON).date())} at {describe_time(moment)}"
+
+
 def describe_due(due_at: datetime, *, now: datetime) -> str:
     """Return when first contact is due, in words: "by 5pm on Monday 30 November 2026".
 

@@ -140,6 +140,7 @@ def enquiry_detail(request, reference: str):
         "enquiry": enquiry,
         "promise": _promise(enquiry, now=now),
         "timeline": enquiry_timeline_for_member(enquiry=enquiry),
+        "submitted_words": sla.describe_moment(enquiry.submitted_at),
         # What they wrote is shown to the person who wrote it only: colleagues
         # at the practice may be the people the enquiry is about.
         "is_submitter": enquiry.submitted_by_id == request.user.pk,

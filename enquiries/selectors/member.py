@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from members.models import User
 from members.selectors import practices_for_user
 
+from .. import sla
 from ..models import Enquiry, PcnSupportPause, Status
 
 __all__ = [
@@ -37,6 +38,11 @@ class TimelineEntry:
     status: str
     words: str
     at: datetime
+
+    @property
+    def when(self) -> str:
+        """"Tuesday 24 November 2026 at 9:30am", in London time."""
+        return sla.describe_moment(self.at)
 
 
 def enquiry_list_for_member(*, user: User) -> QuerySet[Enquiry]:

@@ -149,19 +149,17 @@ def enquiry_submit(
     same transaction as the enquiry, so they go out once it is committed.
     """
     now = now or timezone.now()
-    urgent_reason = urgent_reason.strip() if urgent else ""
-    _check(
-        submitted_by=submitted_by,
-        practice=practice,
-        scope=scope,
-        topic=topic,
-        urgent=urgent,
-        urgent_reason=urgent_reason,
-        summary=summary,
-        details=details,
-        preferred_contact_times=preferred_contact_times,
-        contact_phone=contact_phone,
-    )
+    fields = {
+        "scope": scope,
+        "topic": topic,
+        "urgent": urgent,
+        "urgent_reason": urgent_reason.strip() if urgent else "",
+        "summary": summary.strip(),
+        "details": details.strip(),
+        "preferred_contact_times": preferred_contact_times.strip(),
+        "contact_phone": contact_phone.strip(),
+    }
+    _check(submitted_by=submitted_by, practice=practice, **fields)
     if submission_token is not None:
         existing = _existing_for_token(submitted_by=submitted_by, token=submission_token)
         if existing is not None:
@@ -169,18 +167,7 @@ def enquiry_submit(
     try:
         with transaction.atomic():
             return _create(
-                submitted_by=submitted_by,
-                practice=practice,
-                scope=scope,
-                topic=topic,
-                urgent=urgent,
-                urgent_reason=urgent_reason,
-                summary=summary.strip(),
-                details=details.strip(),
-                preferred_contact_times=preferred_contact_times.strip(),
-                contact_phone=contact_phone.strip(),
-                submission_token=submission_token,
-                now=now,
+                submitted_by=submitted_by, practice=practice, submission_token=submission_token, now=now, **fields
             )
     except IntegrityError:
         # A second click with the same token got in between our check and our insert.
@@ -195,6 +182,17 @@ def _existing_for_token(*, submitted_by: User, token: uuid.UUID) -> Enquiry | No
     if existing is not None and existing.submitted_by_id != submitted_by.pk:
         raise ValidationError("This form has already been used. Please open a new form and try again.")
     return existing
+
+
+def _save_with_history(enquiry: Enquiry, *, by: User | None, at: datetime) -> None:
+    """Save, recording who made the change and when in the enquiry's history."""
+    enquiry._history_user = by
+    enquiry._history_date = at
+    try:
+        enquiry.save()
+    finally:
+        # simple_history would reuse them for every later save of this instance.
+        del enquiry._history_user, enquiry._history_date
 
 
 def _create(
@@ -229,8 +227,7 @@ def _create(
         enquiry.sla_started_at = now
         enquiry.first_contact_due_at = sla.first_contact_due(now, urgent=urgent)
     enquiry.full_clean()
-    enquiry._history_user = submitted_by
-    enquiry.save()
+    _save_with_history(enquiry, by=submitted_by, at=now)
     _queue_submission_emails(enquiry=enquiry, pause=pause, now=now)
     return enquiry
 
@@ -290,8 +287,7 @@ def pcn_support_resume(*, by: User | None = None, now: datetime | None = None) -
             enquiry.sla_started_at = now
             enquiry.first_contact_due_at = sla.first_contact_due(now, urgent=enquiry.urgent)
             enquiry.full_clean()
-            enquiry._history_user = by
-            enquiry.save()
+            _save_with_history(enquiry, by=by, at=now)
             if enquiry.submitted_by and enquiry.submitted_by.email:
                 email_queue(
                     to=[enquiry.submitted_by.email],

@@ -9,8 +9,8 @@ import time_machine
 from django.urls import reverse
 
 from enquiries.models import Enquiry, PcnSupportPause, Scope, Status, Topic
-from enquiries.services import enquiry_submit
 from tests.enquiries.factories import EnquiryFactory
+from tests.enquiries.test_submission import submit
 from tests.factories import MembershipFactory, PracticeFactory, StaffFactory, UserFactory
 
 LONDON = ZoneInfo("Europe/London")
@@ -297,20 +297,10 @@ def test_anonymous_visitor_is_sent_to_log_in(client, practice):
 # --- Detail page -------------------------------------------------------------------
 
 
-def _submitted_by(member, practice, **overrides):
-    fields = {
-        "submitted_by": member,
-        "practice": practice,
-        "scope": Scope.PRACTICE,
-        "topic": Topic.PARTNERSHIP,
-        "urgent": False,
-        "urgent_reason": "",
-        "summary": "Partners in dispute",
-        "details": "The details only the sender should see.",
-        "now": MONDAY_11PM,
-    }
-    fields.update(overrides)
-    return enquiry_submit(**fields)
+def _submitted_by(member, practice):
+    return submit(
+        member, practice, summary="Partners in dispute", details="The details only the sender should see.", now=MONDAY_11PM
+    )
 
 
 def test_detail_shows_the_status_timeline_without_staff_names_or_notes(member_client, member, practice):

@@ -11,9 +11,10 @@ from django.urls import reverse
 
 from enquiries.models import Enquiry, PcnSupportPause, Scope, Status, Topic
 from enquiries.selectors import enquiry_timeline_for_member, pcn_support_pause_current
-from enquiries.services import enquiry_submit, pcn_support_pause, pcn_support_resume, pcn_support_resume_due
+from enquiries.services import pcn_support_pause, pcn_support_resume, pcn_support_resume_due
 from members.permissions import TRIAGE_LEAD
 from tests.conftest import give_totp
+from tests.enquiries.test_submission import submit as submit_enquiry
 from tests.factories import StaffFactory
 
 LONDON = ZoneInfo("Europe/London")
@@ -27,17 +28,15 @@ def paused(db):
         return pcn_support_pause(message="PCN support is paused while we recruit.", ends_on=date(2026, 12, 4), by=None)
 
 
-def submit(user, practice, *, scope=Scope.PCN, urgent=False, now=MONDAY_10AM):
-    return enquiry_submit(
-        submitted_by=user,
-        practice=practice,
+def submit(user, practice, *, scope=Scope.PCN, urgent=False):
+    return submit_enquiry(
+        user,
+        practice,
         scope=scope,
         topic=Topic.PCN,
         urgent=urgent,
         urgent_reason="The clinical director resigned today." if urgent else "",
         summary="Our PCN cannot agree the ARRS budget",
-        details="The practices in the PCN disagree about sharing the budget.",
-        now=now,
     )
 
 

@@ -11,6 +11,7 @@ from enquiries.sla import (
     SlaState,
     add_working_days,
     describe_due,
+    describe_moment,
     first_contact_due,
     is_working_day,
     sla_state,
@@ -221,3 +222,7 @@ def test_due_tomorrow_says_tomorrow():
 
 def test_due_at_midday_says_midday():
     assert describe_due(at(2026, 12, 2, 12), now=at(2026, 11, 23)) == "by midday on Wednesday 2 December 2026"
+
+
+def test_moment_in_words_uses_london_time():
+    assert describe_moment(datetime(2027, 7, 1, 8, 30, tzinfo=UTC)) == "Thursday 1 July 2027 at 9:30am"
