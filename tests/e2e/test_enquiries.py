@@ -61,3 +61,19 @@ def test_member_submits_urgent_enquiry_and_sees_the_promised_time_first(page):
     page.wait_for_url(f"**/enquiries/{enquiry.reference}/")
     assert "Received by the LMC" in page.get_by_test_id("timeline").inner_text()
     assert_accessible(page)
+
+
+def test_double_click_on_send_makes_one_enquiry(page):
+    membership = MembershipFactory()
+    log_in(page, membership.user.email, PASSWORD)
+    page.wait_for_url("**/dashboard/")
+    page.goto("/enquiries/new/")
+    page.get_by_label("Succession planning").check()
+    page.get_by_label("Summary").fill("Our senior partner retires in March")
+    page.get_by_label("Tell us more").fill("Nobody has agreed to take on the partnership share.")
+
+    page.get_by_role("button", name="Send to the LMC").dblclick()
+
+    page.wait_for_url(re.compile(r".*/enquiries/LMS-\d{4}-\d{5}/sent/$"))
+    assert Enquiry.objects.count() == 1
+    assert "by 5pm on" in page.get_by_test_id("promise").inner_text()
