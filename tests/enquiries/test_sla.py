@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from enquiries.sla import (
@@ -143,6 +144,7 @@ submission_times = st.datetimes(
 )
 
 
+@hypothesis_settings(deadline=None)  # the first look-up of a year's bank holidays is slow
 @given(submitted_at=submission_times)
 def test_standard_due_is_close_of_business_on_a_working_day_after_submission(submitted_at):
     due = first_contact_due(submitted_at, urgent=False)
@@ -153,6 +155,7 @@ def test_standard_due_is_close_of_business_on_a_working_day_after_submission(sub
     assert due > submitted_at
 
 
+@hypothesis_settings(deadline=None)
 @given(first=submission_times, gap=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=40)))
 def test_later_submission_is_never_due_earlier(first, gap):
     later = (first.astimezone(UTC) + gap).astimezone(LONDON)
