@@ -76,6 +76,9 @@ class Enquiry(models.Model):
     plan = models.TextField(blank=True)
     outcome = models.TextField(blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # A random token from the form, so a double click or a resent POST finds
+    # the enquiry already made instead of making a second one.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -121,3 +124,49 @@ class ReferenceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last_number}"
+
+
+# --- PCN support pause ---
+
+
+class PcnSupportPause(models.Model):
+    """A period when the LMC has paused support to PCNs.
+
+    While a pause is active, PCN-scope enquiries are accepted but held with no
+    due time; resuming starts their first-contact clock. At most one pause is
+    active at a time (a partial unique constraint on `active`).
+    """
+
+    message = models.TextField(
+        help_text="Shown at the top of the support form, for example why support is paused and what to do meanwhile."
+    )
+    ends_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The last day of the pause. Support resumes automatically the day after. Leave empty to resume by hand.",
+    )
+    active = models.BooleanField(default=True, editable=False)
+    started_at = models.DateTimeField(editable=False)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    resumed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resumed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = "PCN support pause"
+        constraints = [
+            models.UniqueConstraint(fields=["active"], condition=Q(active=True), name="enq_one_active_pcn_pause"),
+            models.CheckConstraint(
+                condition=Q(active=True, resumed_at__isnull=True) | Q(active=False, resumed_at__isnull=False),
+                name="enq_pcn_pause_resumed_iff_inactive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.active:
+            return f"PCN support paused since {self.started_at:%d %b %Y}"
+        return f"PCN support paused {self.started_at:%d %b %Y} to {self.resumed_at:%d %b %Y}"

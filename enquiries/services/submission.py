@@ -1,1 +1,311 @@
-__all__: list[str] = []
+"""Submitting an enquiry, and pausing or resuming support to PCNs."""
+
+import uuid
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from lmcportal.mail.services import email_queue
+from members.models import Practice, User
+from members.selectors import practices_for_user
+
+from .. import sla
+from ..models import Enquiry, PcnSupportPause, ReferenceCounter, Scope, Status, Topic
+from ..selectors.member import pcn_support_pause_current
+
+__all__ = [
+    "DETAILS_MAX_LENGTH",
+    "SUMMARY_MAX_LENGTH",
+    "URGENT_REASON_MAX_LENGTH",
+    "CONTACT_TIMES_MAX_LENGTH",
+    "PHONE_MAX_LENGTH",
+    "too_long_message",
+    "enquiry_submit",
+    "pcn_support_pause",
+    "pcn_support_pause_check",
+    "pcn_support_resume",
+    "pcn_support_resume_due",
+]
+
+SUMMARY_MAX_LENGTH = 200
+DETAILS_MAX_LENGTH = 10_000
+URGENT_REASON_MAX_LENGTH = 2_000
+CONTACT_TIMES_MAX_LENGTH = 200
+PHONE_MAX_LENGTH = 30
+
+
+def too_long_message(*, what: str, limit: int, length: int) -> str:
+    """Return the message for text over its limit, saying the limit and how much was written."""
+    return f"{what} must be {limit:,} characters or fewer. You have written {length:,}: please shorten it."
+
+
+def _check(
+    *, submitted_by, practice, scope, topic, urgent, urgent_reason, summary, details, preferred_contact_times, contact_phone
+) -> None:
+    errors: dict[str, str] = {}
+    if practice is None or not practices_for_user(user=submitted_by).filter(pk=practice.pk).exists():
+        errors["practice"] = "Choose one of your own practices."
+    if scope not in Scope.values:
+        errors["scope"] = "Choose whether this is about your practice or your PCN."
+    elif scope == Scope.PCN and practice is not None and practice.pcn_id is None:
+        errors["scope"] = "We do not have your practice in a PCN. Choose 'Our practice', or contact the LMC to update your PCN."
+    if topic not in Topic.values:
+        errors["topic"] = "Choose what your enquiry is about."
+    if urgent and not urgent_reason.strip():
+        errors["urgent_reason"] = "Tell us why this is urgent, or untick 'This is urgent'."
+    if not summary.strip():
+        errors["summary"] = "Enter a short summary of what you need help with."
+    if not details.strip():
+        errors["details"] = "Tell us what is happening and what help you would like."
+    for field, what, limit, value in [
+        ("summary", "The summary", SUMMARY_MAX_LENGTH, summary),
+        ("details", "The details", DETAILS_MAX_LENGTH, details),
+        ("urgent_reason", "Why it is urgent", URGENT_REASON_MAX_LENGTH, urgent_reason),
+        ("preferred_contact_times", "Best times to contact you", CONTACT_TIMES_MAX_LENGTH, preferred_contact_times),
+        ("contact_phone", "The phone number", PHONE_MAX_LENGTH, contact_phone),
+    ]:
+        if len(value) > limit:
+            errors[field] = too_long_message(what=what, limit=limit, length=len(value))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _lock_counter(*, year: int) -> ReferenceCounter:
+    """Return the year's reference counter, locked until the transaction ends.
+
+    Every submission in the year queues here, which also serialises the check
+    for a repeated submission token.
+    """
+    counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
+    return counter
+
+
+def _next_reference(counter: ReferenceCounter) -> str:
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"LMS-{counter.year}-{counter.last_number:05d}"
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _admin_link(enquiry: Enquiry) -> str:
+    try:
+        path = reverse("admin:enquiries_enquiry_change", args=[enquiry.pk])
+    except NoReverseMatch:  # the triage admin is not registered (only in a partial build)
+        path = f"/{settings.LMC_ADMIN_PATH}enquiries/enquiry/{enquiry.pk}/change/"
+    return _absolute(path)
+
+
+def _member_link(enquiry: Enquiry) -> str:
+    return _absolute(reverse("enquiries:detail", kwargs={"reference": enquiry.reference}))
+
+
+def _queue_submission_emails(*, enquiry: Enquiry, pause: PcnSupportPause | None, now: datetime) -> None:
+    due_words = sla.describe_due(enquiry.first_contact_due_at, now=now) if enquiry.first_contact_due_at else ""
+    if enquiry.submitted_by and enquiry.submitted_by.email:
+        email_queue(
+            to=[enquiry.submitted_by.email],
+            template="enquiries/email/acknowledgement",
+            context={"enquiry": enquiry, "due_words": due_words, "pause": pause, "link": _member_link(enquiry)},
+            dedupe_key=f"enquiry-ack:{enquiry.pk}",
+        )
+    # The triage inbox is shared: reference, topic and urgency only, and a link.
+    email_queue(
+        to=[settings.LMC_TRIAGE_EMAIL],
+        template="enquiries/email/triage_notice",
+        context={"enquiry": enquiry, "due_words": due_words, "link": _admin_link(enquiry)},
+        dedupe_key=f"enquiry-new:{enquiry.pk}",
+    )
+
+
+def enquiry_submit(
+    *,
+    submitted_by: User,
+    practice: Practice,
+    scope: str,
+    topic: str,
+    urgent: bool,
+    urgent_reason: str,
+    summary: str,
+    details: str,
+    preferred_contact_times: str = "",
+    contact_phone: str = "",
+    submission_token: uuid.UUID | None = None,
+    now: datetime | None = None,
+) -> Enquiry:
+    """Record a member's enquiry, start its first-contact clock and queue the emails.
+
+    Raise ValidationError (keyed by form field) for bad input or a practice the
+    user does not belong to. A PCN-scope enquiry made while PCN support is
+    paused is held: status on hold, no due time. With a `submission_token`
+    already used by this member, return that enquiry instead of making another.
+    The acknowledgement and the triage notice are written to the outbox in the
+    same transaction as the enquiry, so they go out once it is committed.
+    """
+    now = now or timezone.now()
+    fields = {
+        "scope": scope,
+        "topic": topic,
+        "urgent": urgent,
+        "urgent_reason": urgent_reason.strip() if urgent else "",
+        "summary": summary.strip(),
+        "details": details.strip(),
+        "preferred_contact_times": preferred_contact_times.strip(),
+        "contact_phone": contact_phone.strip(),
+    }
+    _check(submitted_by=submitted_by, practice=practice, **fields)
+    if submission_token is not None:
+        existing = _existing_for_token(submitted_by=submitted_by, token=submission_token)
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            return _create(
+                submitted_by=submitted_by, practice=practice, submission_token=submission_token, now=now, **fields
+            )
+    except IntegrityError:
+        # A second click with the same token got in between our check and our insert.
+        existing = _existing_for_token(submitted_by=submitted_by, token=submission_token) if submission_token else None
+        if existing is None:
+            raise
+        return existing
+
+
+def _existing_for_token(*, submitted_by: User, token: uuid.UUID) -> Enquiry | None:
+    existing = Enquiry.objects.filter(submission_token=token).first()
+    if existing is not None and existing.submitted_by_id != submitted_by.pk:
+        raise ValidationError("This form has already been used. Please open a new form and try again.")
+    return existing
+
+
+def _save_with_history(enquiry: Enquiry, *, by: User | None, at: datetime) -> None:
+    """Save, recording who made the change and when in the enquiry's history."""
+    enquiry._history_user = by
+    enquiry._history_date = at
+    try:
+        enquiry.save()
+    finally:
+        # simple_history would reuse them for every later save of this instance.
+        del enquiry._history_user, enquiry._history_date
+
+
+def _create(
+    *, submitted_by: User, practice: Practice, scope: str, urgent: bool, now: datetime, submission_token, **fields
+) -> Enquiry:
+    counter = _lock_counter(year=now.astimezone(sla.LONDON).year)
+    if submission_token is not None:
+        # A twin request may have committed while we waited for the lock.
+        existing = _existing_for_token(submitted_by=submitted_by, token=submission_token)
+        if existing is not None:
+            return existing
+    pause = None
+    if scope == Scope.PCN:
+        # Locked so a resume running now either sees this enquiry as held or
+        # has already ended the pause before we look.
+        pause = PcnSupportPause.objects.select_for_update().filter(active=True).first()
+    enquiry = Enquiry(
+        reference=_next_reference(counter),
+        submitted_by=submitted_by,
+        submission_token=submission_token,
+        practice=practice,
+        scope=scope,
+        pcn_id=practice.pcn_id if scope == Scope.PCN else None,
+        urgent=urgent,
+        submitted_at=now,
+        **fields,
+    )
+    if pause is not None:
+        enquiry.status = Status.ON_HOLD
+    else:
+        enquiry.status = Status.SUBMITTED
+        enquiry.sla_started_at = now
+        enquiry.first_contact_due_at = sla.first_contact_due(now, urgent=urgent)
+    enquiry.full_clean()
+    _save_with_history(enquiry, by=submitted_by, at=now)
+    _queue_submission_emails(enquiry=enquiry, pause=pause, now=now)
+    return enquiry
+
+
+# --- PCN support pause ---------------------------------------------------------
+
+
+def pcn_support_pause_check(*, message: str, ends_on: date | None) -> None:
+    """Raise ValidationError (keyed by field) if a pause cannot have this message and end date."""
+    errors = {}
+    if not message.strip():
+        errors["message"] = "Write the message members will see, for example why support is paused."
+    today = timezone.localdate()
+    if ends_on is not None and ends_on < today:
+        errors["ends_on"] = "The end date cannot be in the past. Leave it empty to resume support by hand."
+    if errors:
+        raise ValidationError(errors)
+
+
+def pcn_support_pause(*, message: str, ends_on: date | None = None, by: User | None) -> PcnSupportPause:
+    """Pause support to PCNs, or change the message and end date of the pause already on."""
+    message = message.strip()
+    pcn_support_pause_check(message=message, ends_on=ends_on)
+    with transaction.atomic():
+        pause = PcnSupportPause.objects.select_for_update().filter(active=True).first()
+        if pause is None:
+            pause = PcnSupportPause(started_at=timezone.now(), started_by=by)
+        pause.message = message
+        pause.ends_on = ends_on
+        pause.full_clean()
+        pause.save()
+    return pause
+
+
+def pcn_support_resume(*, by: User | None = None, now: datetime | None = None) -> int:
+    """End the PCN pause and start the clock for every held enquiry from `now`.
+
+    Each held enquiry becomes "received" with its due time counted from this
+    moment, and its submitter is emailed. Return how many enquiries resumed.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        pause = PcnSupportPause.objects.select_for_update().filter(active=True).first()
+        if pause is not None:
+            pause.active = False
+            pause.resumed_at = now
+            pause.resumed_by = by
+            pause.save(update_fields=["active", "resumed_at", "resumed_by"])
+        held = list(
+            Enquiry.objects.select_for_update(of=("self",))
+            .filter(status=Status.ON_HOLD)
+            .select_related("submitted_by")
+            .order_by("submitted_at", "pk")
+        )
+        for enquiry in held:
+            enquiry.status = Status.SUBMITTED
+            enquiry.sla_started_at = now
+            enquiry.first_contact_due_at = sla.first_contact_due(now, urgent=enquiry.urgent)
+            enquiry.full_clean()
+            _save_with_history(enquiry, by=by, at=now)
+            if enquiry.submitted_by and enquiry.submitted_by.email:
+                email_queue(
+                    to=[enquiry.submitted_by.email],
+                    template="enquiries/email/support_resumed",
+                    context={
+                        "enquiry": enquiry,
+                        "due_words": sla.describe_due(enquiry.first_contact_due_at, now=now),
+                        "link": _member_link(enquiry),
+                    },
+                    dedupe_key=f"enquiry-resumed:{enquiry.pk}:{enquiry.sla_started_at.isoformat()}",
+                )
+    return len(held)
+
+
+def pcn_support_resume_due(*, now: datetime | None = None) -> int:
+    """Resume PCN support if the active pause's last day has passed; return how many enquiries resumed."""
+    now = now or timezone.now()
+    pause = pcn_support_pause_current()
+    if pause is None or pause.ends_on is None or now.astimezone(sla.LONDON).date() <= pause.ends_on:
+        return 0
+    return pcn_support_resume(by=None, now=now)

@@ -1,0 +1,145 @@
+"""Demo enquiries, so a newcomer can click through the members' pages and the
+triage dashboard: every status, urgent and standard, on track and breached.
+
+Idempotent: each demo enquiry has a fixed submission token, so running it again
+finds the enquiries already made. Times are relative to now, so the SLA states
+stay meaningful whenever the demo is seeded.
+"""
+
+import uuid
+from datetime import timedelta
+
+from django.utils import timezone
+
+from members.models import Practice, User
+
+from .models import Scope, Status, Topic
+from .services import enquiry_submit
+
+DEMO_NAMESPACE = uuid.UUID("6f1d8a52-4a0e-4d59-9a55-2f1e0c7b9d10")
+
+# (key, sender, practice ODS, scope, topic, urgent reason, summary, details, days ago, progress)
+DEMO_ENQUIRIES = [
+    (
+        "riverside-dispute",
+        "partner@riverside.example.org",
+        "P81001",
+        Scope.PRACTICE,
+        Topic.PARTNERSHIP,
+        "Two partners have said they will leave at the end of the month unless the profit share changes.",
+        "Partners cannot agree the profit share and two may leave",
+        "Since the new financial year the partners have been unable to agree how profits are shared. Two of the "
+        "four partners have said they will give notice. We need independent help to talk this through before "
+        "positions harden.",
+        0.5,
+        [],
+    ),
+    (
+        "riverside-premises",
+        "manager@riverside.example.org",
+        "P81001",
+        Scope.PRACTICE,
+        Topic.PREMISES,
+        "",
+        "Landlord wants to end our lease early",
+        "Our landlord has written saying they intend to sell the building. We do not know where we stand on the lease "
+        "or on rent reimbursement if we have to move.",
+        12,
+        [(1, Status.TRIAGED), (3, Status.FIRST_CONTACT), (6, Status.PLAN_AGREED)],
+    ),
+    (
+        "riverside-workforce",
+        "manager@riverside.example.org",
+        "P81001",
+        Scope.PRACTICE,
+        Topic.WORKFORCE,
+        "",
+        "Advice on restructuring the reception team",
+        "We want to change reception shift patterns and would like advice on consulting staff fairly.",
+        70,
+        [(1, Status.TRIAGED), (2, Status.FIRST_CONTACT), (9, Status.PLAN_AGREED), (30, Status.CLOSED)],
+    ),
+    (
+        "promenade-pcn",
+        "manager@promenade.example.org",
+        "P81011",
+        Scope.PCN,
+        Topic.PCN,
+        "",
+        "PCN practices disagree on sharing ARRS staff",
+        "The practices in our PCN cannot agree how the additional roles staff are shared between sites.",
+        3,
+        [(1, Status.TRIAGED)],
+    ),
+    (
+        "caldervale-contract",
+        "manager@caldervale.example.org",
+        "P81021",
+        Scope.PRACTICE,
+        Topic.CONTRACT,
+        "",
+        "Breach notice from the ICB about access",
+        "We have received a remedial notice about appointment availability and do not agree with the figures used.",
+        9,
+        [],
+    ),
+    (
+        "castlestreet-resilience",
+        "manager@castlestreet.example.org",
+        "P81031",
+        Scope.PRACTICE,
+        Topic.RESILIENCE,
+        "A flood has closed our main building and we are seeing patients at a branch site.",
+        "Flood has closed our main surgery",
+        "Water came through the roof overnight. The main building is closed; we need help with the ICB and cover.",
+        1.6,
+        [],
+    ),
+]
+
+
+def seed() -> None:
+    now = timezone.now()
+    for key, email, ods_code, scope, topic, urgent_reason, summary, details, days_ago, progress in DEMO_ENQUIRIES:
+        submitted_by = User.objects.filter(email=email).first()
+        practice = Practice.objects.filter(ods_code=ods_code).first()
+        if submitted_by is None or practice is None:
+            continue
+        submitted_at = now - timedelta(days=days_ago)
+        enquiry = enquiry_submit(
+            submitted_by=submitted_by,
+            practice=practice,
+            scope=scope,
+            topic=topic,
+            urgent=bool(urgent_reason),
+            urgent_reason=urgent_reason,
+            summary=summary,
+            details=details,
+            preferred_contact_times="Weekday evenings after 6pm",
+            submission_token=uuid.uuid5(DEMO_NAMESPACE, key),
+            now=submitted_at,
+        )
+        if enquiry.history.count() == 1 and progress:
+            _progress(enquiry, submitted_at=submitted_at, progress=progress)
+
+
+def _progress(enquiry, *, submitted_at, progress) -> None:
+    """Walk a demo enquiry along its journey (the triage services do this for real)."""
+    officer = User.objects.filter(email="officer@lmc.example.org").first()
+    for days_after, status in progress:
+        when = submitted_at + timedelta(days=days_after)
+        enquiry.status = status
+        if status == Status.TRIAGED:
+            enquiry.assigned_to = officer
+        if status == Status.FIRST_CONTACT:
+            enquiry.first_contact_at = when
+            enquiry.first_contact_method = "phone"
+        if status == Status.PLAN_AGREED:
+            enquiry.plan = "Three facilitated conversations with the partners, then a review."
+        if status == Status.CLOSED:
+            enquiry.outcome = "New rota agreed with staff after consultation; no grievances raised."
+            enquiry.closed_at = when
+        enquiry._history_user = officer
+        enquiry._history_date = when
+        enquiry.full_clean()
+        enquiry.save()

@@ -1,0 +1,165 @@
+"""The "Request support" form. It checks the shape of the input; the rules live in
+`enquiries.services.enquiry_submit`, whose errors the view puts back on the fields."""
+
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+
+from members.models import Practice
+
+from .models import Scope, Topic
+from .services import (
+    CONTACT_TIMES_MAX_LENGTH,
+    DETAILS_MAX_LENGTH,
+    PHONE_MAX_LENGTH,
+    SUMMARY_MAX_LENGTH,
+    URGENT_REASON_MAX_LENGTH,
+    too_long_message,
+)
+
+TOPIC_HINTS = {
+    Topic.BUSINESS_VIABILITY: "Money worries, rising costs, cash flow, or whether the practice can carry on.",
+    Topic.PARTNERSHIP: "Disagreements between partners, a partner not pulling their weight, or a partnership agreement.",
+    Topic.SUCCESSION: "Partners or the manager retiring or leaving, and who takes over.",
+    Topic.WORKFORCE: "Recruiting, keeping staff, employment problems or staff wellbeing.",
+    Topic.PREMISES: "Your building, lease, rent reimbursement or moving premises.",
+    Topic.STAKEHOLDERS: "Working relationships with the ICB, NHS England, the PCN, hospitals or others.",
+    Topic.REGULATORY: "CQC, inspections, complaints, or meeting your contract's requirements.",
+    Topic.CONTRACT: "A dispute with the commissioner, a breach notice, or handing back the contract.",
+    Topic.PCN: "How your PCN works, its clinical director, funding or staff.",
+    Topic.MERGER: "Joining with another practice, or taking one over.",
+    Topic.RESILIENCE: "A sudden event that threatens services, such as losing several GPs or a building at once.",
+    Topic.OTHER: "Anything else about leading or managing your practice.",
+}
+
+
+def limit(what: str, max_length: int):
+    """A validator refusing text over `max_length`, saying the limit and how much was written.
+
+    Used instead of the field's max_length, which would also put a maxlength
+    attribute on the input and let the browser silently cut a long paste.
+    """
+
+    def validate(value: str) -> None:
+        if len(value) > max_length:
+            raise ValidationError(too_long_message(what=what, limit=max_length, length=len(value)), code="max_length")
+
+    validate.max_length = max_length
+    return validate
+
+
+def _topic_choices():
+    return [
+        (topic.value, format_html('{}<span class="d-block form-text mt-0">{}</span>', topic.label, TOPIC_HINTS[topic]))
+        for topic in Topic
+    ]
+
+
+class PracticeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, practice: Practice) -> str:
+        return f"{practice.name} ({practice.ods_code})"
+
+
+class EnquiryForm(forms.Form):
+    practice = PracticeChoiceField(
+        queryset=Practice.objects.none(),
+        label="Which practice is this about?",
+        empty_label="Choose a practice",
+        error_messages={
+            "required": "Choose which of your practices this is about.",
+            "invalid_choice": "Choose one of your own practices.",
+        },
+    )
+    scope = forms.ChoiceField(
+        label="Is this about your practice or your PCN?",
+        choices=Scope.choices,
+        initial=Scope.PRACTICE,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether this is about your practice or your PCN."},
+    )
+    topic = forms.ChoiceField(
+        label="What is it about?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what your enquiry is about. If nothing fits, choose 'Other'."},
+    )
+    urgent = forms.BooleanField(
+        label="This is urgent: we need to speak to someone within 48 hours",
+        required=False,
+        help_text="For example a partner has left suddenly, the practice may not open, or a contract notice has a deadline this week.",
+    )
+    urgent_reason = forms.CharField(
+        label="Why is it urgent?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=f"Only needed if you ticked 'This is urgent'. Up to {URGENT_REASON_MAX_LENGTH:,} characters.",
+        validators=[limit("Why it is urgent", URGENT_REASON_MAX_LENGTH)],
+    )
+    summary = forms.CharField(
+        label="Summary",
+        help_text=f"One or two sentences. Up to {SUMMARY_MAX_LENGTH} characters.",
+        validators=[limit("The summary", SUMMARY_MAX_LENGTH)],
+        error_messages={"required": "Enter a short summary of what you need help with."},
+    )
+    details = forms.CharField(
+        label="Tell us more",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=(
+            "What is happening, who is involved (roles are enough, you do not need to give names), "
+            f"and what help you would like. Up to {DETAILS_MAX_LENGTH:,} characters, about 3 pages."
+        ),
+        validators=[limit("The details", DETAILS_MAX_LENGTH)],
+        error_messages={"required": "Tell us what is happening and what help you would like."},
+    )
+    preferred_contact_times = forms.CharField(
+        label="Best times to contact you (optional)",
+        required=False,
+        help_text="For example 'after 6pm' or 'not Wednesdays'. We can call you away from the practice.",
+        validators=[limit("Best times to contact you", CONTACT_TIMES_MAX_LENGTH)],
+    )
+    contact_phone = forms.CharField(
+        label="Phone number to call you on (optional)",
+        required=False,
+        help_text="A mobile is best if you would rather not be called at the practice.",
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        validators=[limit("The phone number", PHONE_MAX_LENGTH)],
+    )
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, practices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = _topic_choices()
+        if len(practices) == 1:
+            # One practice: nothing to choose, so don't ask.
+            self.single_practice = practices[0]
+            del self.fields["practice"]
+        else:
+            self.single_practice = None
+            self.fields["practice"].queryset = Practice.objects.filter(pk__in=[p.pk for p in practices])
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", uuid.uuid4())
+        elif not self.data.get("submission_token"):
+            # A form posted without a token gets one, so its resend is still one enquiry.
+            self.data = self.data.copy()
+            self.data["submission_token"] = str(uuid.uuid4())
+        pcns = {p.pcn.name for p in practices if p.pcn_id}
+        if len(pcns) == 1:
+            self.fields["scope"].choices = [
+                (Scope.PRACTICE, Scope.PRACTICE.label),
+                (Scope.PCN, f"{Scope.PCN.label} ({pcns.pop()})"),
+            ]
+        for field in self.fields.values():
+            for validator in field.validators:
+                if hasattr(validator, "max_length"):
+                    # Read by enquiries.js to show how many characters are left.
+                    field.widget.attrs["data-max-length"] = validator.max_length
+
+    def clean(self):
+        data = super().clean()
+        if data.get("urgent") and not (data.get("urgent_reason") or "").strip() and "urgent_reason" not in self.errors:
+            self.add_error("urgent_reason", "Tell us why this is urgent, or untick 'This is urgent'.")
+        return data
+
+    def chosen_practice(self) -> Practice | None:
+        return self.single_practice or self.cleaned_data.get("practice")
