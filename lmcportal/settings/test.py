@@ -21,3 +21,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Serve static files straight from the finders (no collectstatic in tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Many tests freeze the clock days away from a client logged in at real time;
+# session lifetimes themselves are tested explicitly in tests/test_security.py.
+SESSION_COOKIE_AGE = 365 * 24 * 3600
