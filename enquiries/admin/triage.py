@@ -30,7 +30,7 @@ from members.models import User
 from members.permissions import OFFICERS, TRIAGE_LEAD
 
 from ..models import Enquiry, StaffNote, Status
-from ..selectors.staff import enquiry_list_for_triage, support_overview
+from ..selectors.staff import TRIAGE_ORDERING, enquiry_list_for_triage, support_overview
 from ..services import triage as services
 from ..sla import SLA_STATE_LABELS, SlaState
 
@@ -412,7 +412,7 @@ class EnquiryAdmin(admin.ModelAdmin):
         return enquiry_list_for_triage(now=timezone.now())
 
     def get_ordering(self, request):
-        return []  # the selector's triage order (breached first, soonest due, closed last)
+        return TRIAGE_ORDERING  # breached first, then soonest due, closed last
 
     def has_add_permission(self, request) -> bool:
         return False  # enquiries come from members
@@ -497,9 +497,13 @@ class EnquiryAdmin(admin.ModelAdmin):
         pass  # every enquiry field is read-only here; the journey moves through the steps
 
     def save_formset(self, request, form, formset, change):
-        for note_form in formset.extra_forms:
-            if note_form.has_changed() and note_form.cleaned_data.get("text"):
-                services.staff_note_add(enquiry=form.instance, text=note_form.cleaned_data["text"], author=request.user)
+        # Notes go through the service, which sets the author and time; nothing else is saved.
+        formset.new_objects = [
+            services.staff_note_add(enquiry=form.instance, text=note_form.cleaned_data["text"], author=request.user)
+            for note_form in formset.extra_forms
+            if note_form.has_changed() and note_form.cleaned_data.get("text", "").strip()
+        ]
+        formset.changed_objects, formset.deleted_objects = [], []
 
     # Extra pages
 
