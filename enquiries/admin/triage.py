@@ -108,7 +108,7 @@ class AssignForm(forms.Form):
 class FirstContactForm(forms.Form):
     date = forms.DateField(
         label="Date of the first contact",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "Enter the date of the first contact.", "invalid": "Enter a real date."},
     )
     time = forms.TimeField(
@@ -292,6 +292,13 @@ class StaffNoteInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "text":
+            # A tabular inline shows column headings, not labels: name the box for screen readers.
+            field.widget.attrs.update({"aria-label": "New staff note", "rows": 3})
+        return field
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
