@@ -261,6 +261,15 @@ class SlaStateFilter(admin.SimpleListFilter):
         return queryset.filter(sla_state=self.value()) if self.value() else queryset
 
 
+class PracticePCNFilter(admin.RelatedOnlyFieldListFilter):
+    """The PCN of the enquiring practice (only PCNs with enquiries are offered)."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.title = "PCN"
+        self.empty_value_display = "No PCN"
+
+
 class AssignedFilter(admin.SimpleListFilter):
     title = "assigned to"
     parameter_name = "assigned"
@@ -310,9 +319,9 @@ MEMBER_FIELDS = [
     "reference",
     "practice",
     "scope",
-    "pcn",
+    "pcn_display",
     "topic",
-    "urgent",
+    "urgent_summary",
     "urgent_reason",
     "summary",
     "details",
@@ -381,7 +390,7 @@ class EnquiryAdmin(admin.ModelAdmin):
         "practice_display",
         "topic",
         "scope",
-        "urgent",
+        "urgent_display",
         "status",
         "assigned_display",
         "due_display",
@@ -395,7 +404,7 @@ class EnquiryAdmin(admin.ModelAdmin):
         "topic",
         "scope",
         AssignedFilter,
-        ("practice__pcn", admin.RelatedOnlyFieldListFilter),
+        ("practice__pcn", PracticePCNFilter),
         ("submitted_at", admin.DateFieldListFilter),
     ]
     search_fields = ["reference", "practice__name", "=practice__ods_code"]
@@ -445,6 +454,19 @@ class EnquiryAdmin(admin.ModelAdmin):
     @admin.display(description="Practice", ordering="practice__name")
     def practice_display(self, obj: Enquiry) -> str:
         return format_html("{}<br><small>{}</small>", obj.practice.name, obj.practice.ods_code)
+
+    @admin.display(description="Urgent", ordering="-urgent")
+    def urgent_display(self, obj: Enquiry) -> str:
+        # Only urgent ones are marked, so they stand out; a red cross on every other row would not.
+        return format_html('<strong class="triage-urgent">Urgent</strong>') if obj.urgent else ""
+
+    @admin.display(description="Urgent")
+    def urgent_summary(self, obj: Enquiry) -> str:
+        return "Yes: first contact due within 48 hours" if obj.urgent else "No"
+
+    @admin.display(description="PCN")
+    def pcn_display(self, obj: Enquiry) -> str:
+        return obj.pcn.name if obj.pcn else "Not a PCN enquiry"
 
     @admin.display(description="Officer", ordering="assigned_to__first_name")
     def assigned_display(self, obj: Enquiry) -> str:

@@ -63,11 +63,20 @@ def _locked(enquiry: Enquiry) -> Enquiry:
 
 @transaction.atomic
 def enquiry_assign(*, enquiry: Enquiry, officer: User, by: User) -> Enquiry:
-    """Make `officer` responsible for `enquiry`; a newly received enquiry becomes "assigned"."""
+    """Make `officer` responsible for `enquiry`; a newly received enquiry becomes "assigned".
+
+    Only staff who may assign others (the triage lead) can move an enquiry away from a colleague.
+    """
     enquiry = _locked(enquiry)
     _refuse_if_closed(enquiry)
     if not can_work_enquiries(officer):
         raise ValidationError(f"{officer} cannot work enquiries: choose an LMC officer.")
+    current = enquiry.assigned_to
+    if current is not None and current != officer and not by.has_perm("enquiries.assign_enquiry"):
+        raise ValidationError(
+            f"{enquiry.reference} is assigned to {current.get_full_name() or current.email}: "
+            "ask the triage lead to reassign it."
+        )
     enquiry.assigned_to = officer
     if enquiry.status == Status.SUBMITTED:
         enquiry.status = Status.TRIAGED

@@ -83,7 +83,7 @@ def test_officer_takes_a_breached_enquiry_and_records_first_contact(page):
 
     page.get_by_role("link", name=late.reference).click()
     assert_accessible(page)
-    page.locator(".object-tools").get_by_role("link", name="Record first contact").click()
+    page.get_by_role("navigation", name="Next steps for this enquiry").get_by_role("link", name="Record first contact").click()
     assert_accessible(page)
     page.get_by_label("Phone call").check()
     page.get_by_role("button", name="Record first contact").click()

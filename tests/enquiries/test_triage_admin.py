@@ -276,7 +276,7 @@ def test_staff_note_gets_its_author_and_time_automatically(client):
 def test_written_staff_notes_are_read_only(client):
     enquiry = on_track()
     author = make_staff("officer")
-    StaffNote.objects.create(enquiry=enquiry, author=author, text="Original note")
+    StaffNote.objects.create(enquiry=enquiry, author=author, text="Original note", created_at=NOW)
     page = admin_client(client, "officer").get(reverse("admin:enquiries_enquiry_change", args=[enquiry.pk])).content.decode()
     assert "Original note" in page
     assert page.count('name="staff_notes-') and "staff_notes-0-text" not in page.split("Original note")[0]

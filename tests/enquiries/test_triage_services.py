@@ -70,9 +70,25 @@ def test_cannot_assign_to_someone_who_does_not_work_enquiries(enquiry, officer):
 def test_reassigning_an_enquiry_in_progress_keeps_its_status(officer):
     enquiry = contacted(officer)
     other = make_staff("officer")
-    enquiry = enquiry_assign(enquiry=enquiry, officer=other, by=officer)
+    enquiry = enquiry_assign(enquiry=enquiry, officer=other, by=make_staff("lead"))
     assert enquiry.status == Status.FIRST_CONTACT
     assert enquiry.assigned_to == other
+
+
+def test_officer_cannot_take_an_enquiry_assigned_to_a_colleague(enquiry, officer):
+    colleague = make_staff("officer", first_name="Owen", last_name="Okafor")
+    enquiry = enquiry_assign(enquiry=enquiry, officer=colleague, by=colleague)
+    with pytest.raises(ValidationError, match="assigned to Owen Okafor: ask the triage lead"):
+        enquiry_assign(enquiry=enquiry, officer=officer, by=officer)
+    enquiry.refresh_from_db()
+    assert enquiry.assigned_to == colleague
+
+
+def test_triage_lead_can_reassign_from_one_officer_to_another(enquiry, officer):
+    colleague = make_staff("officer")
+    enquiry = enquiry_assign(enquiry=enquiry, officer=colleague, by=colleague)
+    enquiry = enquiry_assign(enquiry=enquiry, officer=officer, by=make_staff("lead"))
+    assert enquiry.assigned_to == officer
 
 
 def test_first_contact_is_recorded_with_time_method_and_officer(enquiry, officer):
