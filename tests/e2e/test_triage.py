@@ -85,6 +85,9 @@ def test_officer_takes_a_breached_enquiry_and_records_first_contact(page):
     assert_accessible(page)
     page.get_by_role("navigation", name="Next steps for this enquiry").get_by_role("link", name="Record first contact").click()
     assert_accessible(page)
+    page.get_by_role("button", name="Record first contact").click()  # forgot to say how
+    page.get_by_role("alert").get_by_role("link", name="Choose how the first contact was made.").click()
+    assert_accessible(page)
     page.get_by_label("Phone call").check()
     page.get_by_role("button", name="Record first contact").click()
     page.get_by_text(f"{late.reference}: first contact recorded.").wait_for()
