@@ -444,3 +444,14 @@ def test_changelist_links_to_the_overview_and_the_filtered_export(client):
     page = admin_client(client, "officer").get(CHANGELIST, {"sla": "breached"}).content.decode()
     assert f'href="{OVERVIEW}"' in page
     assert f'href="{EXPORT}?sla=breached"' in page
+
+
+def test_enquiries_admin_page_links_to_the_overview(client):
+    page = admin_client(client, "officer").get(reverse("admin:app_list", args=["enquiries"])).content.decode()
+    assert f'href="{OVERVIEW}"' in page
+
+
+def test_support_overview_renders_with_no_enquiries_yet(client):
+    response = admin_client(client, "officer").get(OVERVIEW)
+    assert response.status_code == 200
+    assert "No open enquiries." in response.content.decode()
