@@ -9,7 +9,7 @@ one service in `enquiries.services.triage`.
 import csv
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import holidays
@@ -114,7 +114,10 @@ class FirstContactForm(forms.Form):
     time = forms.TimeField(
         label="Time (24-hour clock, UK time)",
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"required": "Enter the time of the first contact, for example 14:30.", "invalid": "Enter a time like 14:30."},
+        error_messages={
+            "required": "Enter the time of the first contact, for example 14:30.",
+            "invalid": "Enter a time like 14:30.",
+        },
     )
     method = forms.ChoiceField(
         label="How it was made",
@@ -134,7 +137,9 @@ class FirstContactForm(forms.Form):
         if data.get("date") and data.get("time"):
             at = timezone.make_aware(datetime.combine(data["date"], data["time"]))
             if at > timezone.now():
-                self.add_error("time", "The first contact time is in the future: enter when the conversation took place.")
+                self.add_error(
+                    "time", "The first contact time is in the future: enter when the conversation took place."
+                )
             data["at"] = at
         return data
 
@@ -607,7 +612,10 @@ class EnquiryAdmin(admin.ModelAdmin):
             "figures": figures,
             "charts": {"compliance": figures["compliance"], "per_topic": figures["per_topic"]},
             "compliance_rows": zip(
-                *(figures["compliance"][key] for key in ("labels", "urgent", "standard", "counts_urgent", "counts_standard"))
+                *(
+                    figures["compliance"][key]
+                    for key in ("labels", "urgent", "standard", "counts_urgent", "counts_standard")
+                )
             ),
             "topic_rows": zip(figures["per_topic"]["labels"], figures["per_topic"]["counts"]),
         }

@@ -83,7 +83,8 @@ def test_officer_takes_a_breached_enquiry_and_records_first_contact(page):
 
     page.get_by_role("link", name=late.reference).click()
     assert_accessible(page)
-    page.get_by_role("navigation", name="Next steps for this enquiry").get_by_role("link", name="Record first contact").click()
+    next_steps = page.get_by_role("navigation", name="Next steps for this enquiry")
+    next_steps.get_by_role("link", name="Record first contact").click()
     assert_accessible(page)
     page.get_by_role("button", name="Record first contact").click()  # forgot to say how
     page.get_by_role("alert").get_by_role("link", name="Choose how the first contact was made.").click()
@@ -107,5 +108,7 @@ def test_support_overview_is_accessible_and_draws_its_charts(page):
     log_in_with_totp(page, officer, secret)
 
     page.goto("/admin/enquiries/enquiry/overview/")
-    page.wait_for_function("() => typeof Chart !== 'undefined' && Chart.getChart('compliance-chart') && Chart.getChart('topic-chart')")
+    page.wait_for_function(
+        "() => typeof Chart !== 'undefined' && Chart.getChart('compliance-chart') && Chart.getChart('topic-chart')"
+    )
     assert_accessible(page)

@@ -2,7 +2,6 @@
 
 import csv
 import io
-from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -53,6 +52,17 @@ def contacted(**kwargs):
     )
 
 
+ACCESS_BY_GROUP = [("officer", 200), ("lead", 200), ("levy", 403), ("programme", 403), ("none", 403)]
+
+
+def change_url(enquiry):
+    return reverse("admin:enquiries_enquiry_change", args=[enquiry.pk])
+
+
+def first_contact(at_time: str, method: str) -> dict[str, str]:
+    return {"apply": "1", "date": "2026-11-23", "time": at_time, "method": method}
+
+
 def action_names(response) -> set[str]:
     return {value for value, _ in response.context["action_form"].fields["action"].choices if value}
 
@@ -60,12 +70,12 @@ def action_names(response) -> set[str]:
 # --- Who can see and do what ---
 
 
-@pytest.mark.parametrize(("kind", "status"), [("officer", 200), ("lead", 200), ("levy", 403), ("programme", 403), ("none", 403)])
+@pytest.mark.parametrize(("kind", "status"), ACCESS_BY_GROUP)
 def test_only_officers_and_the_triage_lead_open_the_dashboard(client, kind, status):
     assert admin_client(client, kind).get(CHANGELIST).status_code == status
 
 
-@pytest.mark.parametrize(("kind", "status"), [("officer", 200), ("lead", 200), ("levy", 403), ("programme", 403), ("none", 403)])
+@pytest.mark.parametrize(("kind", "status"), ACCESS_BY_GROUP)
 def test_only_officers_and_the_triage_lead_see_the_support_overview(client, kind, status):
     assert admin_client(client, kind).get(OVERVIEW).status_code == status
 
@@ -94,7 +104,7 @@ def test_officer_cannot_open_a_lead_only_step(client, step):
 def test_staff_outside_triage_cannot_record_first_contact(client, kind):
     enquiry = on_track()
     response = admin_client(client, kind).post(
-        step_url(enquiry, "record_first_contact"), {"apply": "1", "date": "2026-11-23", "time": "08:30", "method": "phone"}
+        step_url(enquiry, "record_first_contact"), first_contact("08:30", "phone")
     )
     assert response.status_code == 403
     enquiry.refresh_from_db()
@@ -148,7 +158,7 @@ def test_record_first_contact_from_the_enquiry_page(client):
     enquiry = breached()
     officer_client = admin_client(client, "officer")
     response = officer_client.post(
-        step_url(enquiry, "record_first_contact"), {"apply": "1", "date": "2026-11-23", "time": "08:15", "method": "video"}
+        step_url(enquiry, "record_first_contact"), first_contact("08:15", "video")
     )
     assert response.status_code == 302
     enquiry.refresh_from_db()
@@ -160,7 +170,7 @@ def test_record_first_contact_from_the_enquiry_page(client):
 def test_first_contact_in_the_future_is_refused_keeping_what_was_typed(client):
     enquiry = breached()
     response = admin_client(client, "officer").post(
-        step_url(enquiry, "record_first_contact"), {"apply": "1", "date": "2026-11-23", "time": "11:45", "method": "phone"}
+        step_url(enquiry, "record_first_contact"), first_contact("11:45", "phone")
     )
     assert response.status_code == 200
     page = response.content.decode()
@@ -184,7 +194,8 @@ def test_mediation_before_first_contact_is_refused_with_a_clear_message(client):
     enquiry = on_track()
     response = admin_client(client, "officer").post(step_url(enquiry, "escalate"), {"apply": "1"})
     assert response.status_code == 200
-    assert f"Record the first contact on {enquiry.reference} before escalating to mediation." in response.content.decode()
+    refusal = f"Record the first contact on {enquiry.reference} before escalating to mediation."
+    assert refusal in response.content.decode()
     enquiry.refresh_from_db()
     assert enquiry.status == Status.SUBMITTED
 
@@ -236,7 +247,7 @@ def test_agree_plan_and_move_to_facilitation_from_the_enquiry_page(client):
 def test_members_text_cannot_be_rewritten_by_staff(client):
     enquiry = on_track(details="What the practice manager wrote.")
     lead_client = admin_client(client, "lead")
-    url = reverse("admin:enquiries_enquiry_change", args=[enquiry.pk])
+    url = change_url(enquiry)
     page = lead_client.get(url).content.decode()
     assert 'name="details"' not in page
     assert "What the practice manager wrote." in page
@@ -248,7 +259,7 @@ def test_members_text_cannot_be_rewritten_by_staff(client):
 
 def test_change_form_offers_only_the_steps_the_officer_may_take(client):
     enquiry = on_track()
-    page = admin_client(client, "officer").get(reverse("admin:enquiries_enquiry_change", args=[enquiry.pk])).content.decode()
+    page = admin_client(client, "officer").get(change_url(enquiry)).content.decode()
     assert step_url(enquiry, "record_first_contact") in page
     assert step_url(enquiry, "close") not in page
 
@@ -266,7 +277,7 @@ def empty_notes(**extra):
 def test_staff_note_gets_its_author_and_time_automatically(client):
     enquiry = on_track()
     officer_client = admin_client(client, "officer")
-    url = reverse("admin:enquiries_enquiry_change", args=[enquiry.pk])
+    url = change_url(enquiry)
     response = officer_client.post(url, empty_notes(**{"staff_notes-0-text": "Left a voicemail for the manager."}))
     assert response.status_code == 302
     note = StaffNote.objects.get(enquiry=enquiry)
@@ -277,7 +288,7 @@ def test_written_staff_notes_are_read_only(client):
     enquiry = on_track()
     author = make_staff("officer")
     StaffNote.objects.create(enquiry=enquiry, author=author, text="Original note", created_at=NOW)
-    page = admin_client(client, "officer").get(reverse("admin:enquiries_enquiry_change", args=[enquiry.pk])).content.decode()
+    page = admin_client(client, "officer").get(change_url(enquiry)).content.decode()
     assert "Original note" in page
     assert page.count('name="staff_notes-') and "staff_notes-0-text" not in page.split("Original note")[0]
     assert '<textarea name="staff_notes-0-text"' not in page
@@ -287,7 +298,7 @@ def test_change_form_shows_the_journey_history(client):
     enquiry = breached()
     lead_client = admin_client(client, "lead", first_name="Tara", last_name="Triage")
     lead_client.post(CHANGELIST, {"action": "take", "_selected_action": [enquiry.pk], "apply": "1"})
-    page = lead_client.get(reverse("admin:enquiries_enquiry_change", args=[enquiry.pk])).content.decode()
+    page = lead_client.get(change_url(enquiry)).content.decode()
     assert "Took the enquiry" in page
     assert "<td>Tara Triage</td>" in page
 
@@ -318,7 +329,9 @@ def test_badge_for_enquiry_on_hold(client):
 def test_sla_filter_shows_only_that_state(client, state):
     made = {
         "breached": breached(),
-        "due_soon": EnquiryFactory(submitted_at=london(2026, 11, 16, 10, 0), first_contact_due_at=london(2026, 11, 23, 17, 0)),
+        "due_soon": EnquiryFactory(
+            submitted_at=london(2026, 11, 16, 10, 0), first_contact_due_at=london(2026, 11, 23, 17, 0)
+        ),
         "on_track": on_track(),
         "met": contacted(),
         "missed": contacted(first_contact_at=london(2026, 11, 21, 10, 0)),
@@ -340,7 +353,9 @@ def test_assigned_to_me_and_unassigned_filters(client):
 
 @pytest.mark.parametrize("term", ["LMS-2026-77777", "Riverside", "P81001"])
 def test_search_by_reference_practice_name_or_ods_code(client, term):
-    wanted = on_track(reference="LMS-2026-77777", practice__name="Riverside Medical Practice", practice__ods_code="P81001")
+    wanted = on_track(
+        reference="LMS-2026-77777", practice__name="Riverside Medical Practice", practice__ods_code="P81001"
+    )
     on_track()
     response = admin_client(client, "officer").get(CHANGELIST, {"q": term})
     assert set(badge_states(response)) == {wanted.reference}
