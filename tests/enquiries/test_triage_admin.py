@@ -470,3 +470,13 @@ def test_support_overview_renders_with_no_enquiries_yet(client):
     response = admin_client(client, "officer").get(OVERVIEW)
     assert response.status_code == 200
     assert "No open enquiries." in response.content.decode()
+
+
+@pytest.mark.parametrize("rows", [3, 60])
+def test_support_overview_query_count_does_not_grow_with_enquiries(client, rows, django_assert_max_num_queries):
+    officers = [make_staff("officer") for _ in range(3)]
+    for i in range(rows):
+        (breached if i % 2 else contacted)(assigned_to=officers[i % 3])
+    lead_client = admin_client(client, "lead")
+    with django_assert_max_num_queries(10):
+        lead_client.get(OVERVIEW)

@@ -222,3 +222,37 @@ def test_empty_staff_note_is_refused(enquiry, officer):
     with pytest.raises(ValidationError, match="Enter the note"):
         staff_note_add(enquiry=enquiry, text="  ", author=officer)
     assert not StaffNote.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_taking_the_same_enquiry_at_once_get_one_each_way(officer):
+    """The row lock makes the second officer wait, see the first's assignment and be refused."""
+    import threading
+
+    from django.db import connection
+
+    colleague = make_staff("officer")
+    enquiry = EnquiryFactory(submitted_at=SUBMITTED, first_contact_due_at=london(2026, 11, 27, 17, 0))
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def take(user):
+        try:
+            barrier.wait()
+            enquiry_assign(enquiry=enquiry, officer=user, by=user)
+            outcomes.append("assigned")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take, args=(user,)) for user in (officer, colleague)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["assigned", "refused"]
+    enquiry.refresh_from_db()
+    assert enquiry.history.filter(history_type="~").count() == 1
