@@ -2,12 +2,9 @@
 
 import time
 from datetime import timedelta
-from importlib import import_module
 
 import pytest
-
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from enquiries.models import Enquiry
@@ -15,24 +12,13 @@ from members.permissions import OFFICERS
 from tests.conftest import give_totp
 from tests.e2e.conftest import assert_accessible, log_in
 from tests.enquiries.factories import EnquiryFactory
+from tests.enquiries.triage_support import restore_triage_grants
 from tests.factories import PASSWORD, StaffFactory
-
 
 
 @pytest.fixture(autouse=True)
 def officer_group_rights(transactional_db):
-    """Give the officers' group its triage rights again.
-
-    Live-server tests flush the database after each test, which drops what the
-    data migrations granted (Django recreates the permission rows, not the grants).
-    """
-    granted = import_module("enquiries.migrations.0004_triage_permissions").WORK_ENQUIRIES
-    group, _ = Group.objects.get_or_create(name=OFFICERS)
-    group.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="enquiries", codename__in=[perm.split(".")[1] for perm in granted]
-        )
-    )
+    restore_triage_grants()
 
 
 def totp_code(secret: str) -> str:
