@@ -91,6 +91,23 @@ class Enquiry(models.Model):
             models.Index(fields=["practice", "-submitted_at"], name="enq_practice_submitted_idx"),
             models.Index(fields=["submitted_at"], name="enq_submitted_idx"),
             models.Index(fields=["assigned_to", "status"], name="enq_assigned_status_idx"),
+            # Triage dashboard: open enquiries still waiting for first contact, by due time
+            # (the default order and the breached / due-soon filters).
+            models.Index(
+                fields=["first_contact_due_at"],
+                condition=Q(first_contact_at__isnull=True),
+                name="enq_awaiting_contact_due_idx",
+            ),
+            models.Index(fields=["topic", "status"], name="enq_topic_status_idx"),
+        ]
+        # Journey steps on the triage dashboard, granted to the staff groups in 0004.
+        permissions = [
+            ("assign_enquiry", "Can assign enquiries to any officer"),
+            ("take_enquiry", "Can take an enquiry (assign it to themself)"),
+            ("record_contact_enquiry", "Can record first contact, agree plans and move to facilitation"),
+            ("escalate_enquiry", "Can escalate an enquiry to mediation"),
+            ("close_enquiry", "Can close an enquiry with an outcome"),
+            ("export_enquiry_details", "Can export the members' enquiry text in CSV"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -170,3 +187,22 @@ class PcnSupportPause(models.Model):
         if self.active:
             return f"PCN support paused since {self.started_at:%d %b %Y}"
         return f"PCN support paused {self.started_at:%d %b %Y} to {self.resumed_at:%d %b %Y}"
+
+
+# --- Staff notes ---
+
+
+class StaffNote(models.Model):
+    """A note by LMC staff on an enquiry. Never shown to members; never edited once written."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="staff_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(editable=False)  # set by staff_note_add
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["enquiry", "created_at"], name="enq_note_enquiry_created_idx")]
+
+    def __str__(self) -> str:
+        return f"Note by {self.author} on {self.created_at:%d %b %Y %H:%M}"

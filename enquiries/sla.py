@@ -80,6 +80,11 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in _bank_holidays(_region(), day.year)
 
 
+def working_days_between(start: date, end: date) -> int:
+    """Count the working days after `start` up to and including `end` (0 when `end` <= `start`)."""
+    return sum(1 for offset in range(1, (end - start).days + 1) if is_working_day(start + timedelta(days=offset)))
+
+
 def add_working_days(day: date, n: int) -> date:
     """Return the `n`-th working day strictly after `day` (`day` itself when `n` is 0)."""
     if n < 0:

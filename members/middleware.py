@@ -39,8 +39,17 @@ class StaffSessionIdleMiddleware:
 
     def __call__(self, request):
         if request.user.is_authenticated and request.user.is_staff:
-            now = int(time.time())
-            if now - request.session.get("staff_seen_at", 0) >= self.TOUCH_INTERVAL_SECONDS:
-                request.session["staff_seen_at"] = now
-                request.session.set_expiry(settings.LMC_STAFF_SESSION_IDLE_SECONDS)
+            if time.time() - request.session.get("staff_seen_at", 0) >= self.TOUCH_INTERVAL_SECONDS:
+                start_staff_idle_clock(request)
         return self.get_response(request)
+
+
+def start_staff_idle_clock(request) -> None:
+    request.session["staff_seen_at"] = int(time.time())
+    request.session.set_expiry(settings.LMC_STAFF_SESSION_IDLE_SECONDS)
+
+
+def on_user_logged_in(sender, request, user, **kwargs) -> None:
+    """Start a staff member's idle clock at login, while the session is being written anyway."""
+    if user.is_staff and request is not None and hasattr(request, "session"):
+        start_staff_idle_clock(request)

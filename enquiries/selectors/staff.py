@@ -1,1 +1,155 @@
-__all__: list[str] = []
+"""Staff-side enquiry queries: the triage dashboard and the support overview.
+
+The SLA state is computed in the database (Case/When against a given
+moment), so filtering and ordering by it cost one query whatever the rows.
+"""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from ..models import Enquiry, Status, Topic
+from ..sla import DUE_SOON_WINDOW_STANDARD, DUE_SOON_WINDOW_URGENT, SLA_STATE_LABELS, SlaState
+
+__all__ = [
+    "sla_state_expression",
+    "enquiry_list_for_triage",
+    "support_overview",
+    "TRIAGE_ORDERING",
+]
+
+# Breached first, then enquiries waiting for first contact, then those in
+# progress, then on hold, closed last; within each, the soonest due first.
+TRIAGE_ORDERING = ["triage_rank", F("first_contact_due_at").asc(nulls_last=True), "pk"]
+
+_AWAITING_CONTACT = Q(first_contact_at__isnull=True) & ~Q(status__in=[Status.ON_HOLD, Status.CLOSED])
+
+
+def sla_state_expression(*, now: datetime) -> Case:
+    """Return a database expression giving each enquiry's SlaState value at `now`."""
+    return Case(
+        When(Q(status=Status.ON_HOLD) | Q(first_contact_due_at__isnull=True), then=Value(SlaState.ON_HOLD.value)),
+        When(
+            first_contact_at__isnull=False,
+            first_contact_at__lte=F("first_contact_due_at"),
+            then=Value(SlaState.MET.value),
+        ),
+        When(first_contact_at__isnull=False, then=Value(SlaState.MISSED.value)),
+        When(first_contact_due_at__lt=now, then=Value(SlaState.BREACHED.value)),
+        When(urgent=True, first_contact_due_at__lte=now + DUE_SOON_WINDOW_URGENT, then=Value(SlaState.DUE_SOON.value)),
+        When(
+            urgent=False, first_contact_due_at__lte=now + DUE_SOON_WINDOW_STANDARD, then=Value(SlaState.DUE_SOON.value)
+        ),
+        default=Value(SlaState.ON_TRACK.value),
+        output_field=CharField(),
+    )
+
+
+def _triage_rank(*, now: datetime) -> Case:
+    return Case(
+        When(_AWAITING_CONTACT & Q(first_contact_due_at__lt=now), then=Value(0)),
+        When(_AWAITING_CONTACT, then=Value(1)),
+        When(status=Status.CLOSED, then=Value(4)),
+        When(status=Status.ON_HOLD, then=Value(3)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
+def enquiry_list_for_triage(*, now: datetime | None = None) -> QuerySet[Enquiry]:
+    """Return every enquiry for staff, annotated with `sla_state` and `triage_rank` at `now`, in triage order."""
+    now = now or timezone.now()
+    return (
+        Enquiry.objects.select_related("practice", "practice__pcn", "assigned_to", "pcn")
+        .annotate(sla_state=sla_state_expression(now=now), triage_rank=_triage_rank(now=now))
+        .order_by(*TRIAGE_ORDERING)
+    )
+
+
+def _month_starts(now: datetime, months: int) -> list[datetime]:
+    """Return the first moments (Europe/London) of the last `months` calendar months, oldest first."""
+    local = timezone.localtime(now)
+    year, month = local.year, local.month
+    starts = []
+    for _ in range(months):
+        starts.append(local.replace(year=year, month=month, day=1, hour=0, minute=0, second=0, microsecond=0))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return list(reversed(starts))
+
+
+def support_overview(*, now: datetime | None = None, months: int = 12) -> dict:
+    """Return the figures for the support overview page at `now`.
+
+    - `by_state`: open enquiries per SLA state (label, count), every state listed;
+    - `per_officer`: open enquiries per officer (name, open, breached), unassigned last;
+    - `compliance`: per month of the due date, the share of first contacts made on
+      time (met / met + missed + breached), urgent and standard separately;
+    - `per_topic`: enquiries submitted in those months per topic.
+    """
+    now = now or timezone.now()
+    tz = ZoneInfo(timezone.get_current_timezone_name())
+    triage = enquiry_list_for_triage(now=now).order_by()
+    open_enquiries = triage.exclude(status=Status.CLOSED)
+
+    state_counts = dict(open_enquiries.values_list("sla_state").annotate(n=Count("pk")).values_list("sla_state", "n"))
+    by_state = [
+        {"state": state.value, "label": SLA_STATE_LABELS[state], "count": state_counts.get(state.value, 0)}
+        for state in SlaState
+    ]
+
+    officers = (
+        open_enquiries.values("assigned_to", "assigned_to__first_name", "assigned_to__last_name", "assigned_to__email")
+        .annotate(open=Count("pk"), breached=Count("pk", filter=Q(sla_state=SlaState.BREACHED.value)))
+        .order_by(F("assigned_to__last_name").asc(nulls_last=True), "assigned_to__first_name")
+    )
+    per_officer = [
+        {
+            "name": (
+                f"{row['assigned_to__first_name']} {row['assigned_to__last_name']}".strip()
+                or row["assigned_to__email"]
+                if row["assigned_to"]
+                else "Unassigned"
+            ),
+            "open": row["open"],
+            "breached": row["breached"],
+        }
+        for row in officers
+    ]
+
+    starts = _month_starts(now, months)
+    counted = Q(sla_state__in=[SlaState.MET.value, SlaState.MISSED.value, SlaState.BREACHED.value])
+    rows = (
+        triage.filter(counted, first_contact_due_at__gte=starts[0], first_contact_due_at__lte=now)
+        .annotate(month=TruncMonth("first_contact_due_at", tzinfo=tz))
+        .values("month", "urgent")
+        .annotate(total=Count("pk"), met=Count("pk", filter=Q(sla_state=SlaState.MET.value)))
+    )
+    figures = {(timezone.localtime(r["month"], tz).date(), r["urgent"]): r for r in rows}
+
+    def percent(month: datetime, urgent: bool) -> float | None:
+        row = figures.get((month.date(), urgent))
+        return round(100 * row["met"] / row["total"], 1) if row else None
+
+    compliance = {
+        "labels": [f"{m:%b %Y}" for m in starts],
+        "urgent": [percent(m, True) for m in starts],
+        "standard": [percent(m, False) for m in starts],
+        "counts_urgent": [figures.get((m.date(), True), {}).get("total", 0) for m in starts],
+        "counts_standard": [figures.get((m.date(), False), {}).get("total", 0) for m in starts],
+    }
+
+    topic_counts = dict(
+        Enquiry.objects.filter(submitted_at__gte=starts[0])
+        .values_list("topic")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("topic", "n")
+    )
+    per_topic = {
+        "labels": [label for _, label in Topic.choices],
+        "counts": [topic_counts.get(value, 0) for value, _ in Topic.choices],
+    }
+    return {"by_state": by_state, "per_officer": per_officer, "compliance": compliance, "per_topic": per_topic}

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import PASSWORD, MembershipFactory, StaffFactory, UserFactory
+from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
 LOGIN_URL = "/accounts/login/"
 
