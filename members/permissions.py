@@ -16,9 +16,12 @@ def ensure_permissions(apps) -> None:
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
+        # create_permissions skips apps without a models module, which is
+        # every app in a migration's historical registry: pretend, then restore.
+        original = getattr(app_config, "models_module", None)
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = original
 
 
 def grant(apps, group_name: str, perms: list[str]) -> None:

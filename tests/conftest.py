@@ -25,6 +25,47 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs /usr/bin/chromium (apt-get install chromium)"))
 
 
+PROJECT_APPS = {"members", "mail", "enquiries", "levies", "programmes"}
+
+
+def replay_data_migrations() -> None:
+    """Re-run our apps' data migrations (groups, grants, beat schedule), in migration order.
+
+    Transactional and live-server tests end by flushing every table, which
+    wipes what data migrations created; Django's post-migrate signal only
+    brings back content types, permissions and the site. Each data migration
+    is idempotent, so replaying them restores the database a user would have.
+    """
+    from django.apps import apps
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    loader = MigrationLoader(connection)
+    ordered = []
+    for leaf in loader.graph.leaf_nodes():
+        for node in loader.graph.forwards_plan(leaf):
+            if node not in ordered:
+                ordered.append(node)
+    for app_label, name in ordered:
+        if app_label not in PROJECT_APPS:
+            continue
+        for operation in loader.graph.nodes[(app_label, name)].operations:
+            if isinstance(operation, RunPython):
+                operation.code(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _restore_data_migrations(request):
+    """Give transactional tests the groups and schedules a migrated database has."""
+    marker = request.node.get_closest_marker("django_db")
+    marked_transactional = marker is not None and (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    )
+    if marked_transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
+        request.getfixturevalue("transactional_db")
+        replay_data_migrations()
+
+
 @pytest.fixture
 def practice(db):
     return PracticeFactory()

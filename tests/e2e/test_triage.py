@@ -3,7 +3,6 @@
 import time
 from datetime import timedelta
 
-import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.utils import timezone
 
@@ -12,13 +11,7 @@ from members.permissions import OFFICERS
 from tests.conftest import give_totp
 from tests.e2e.conftest import assert_accessible, log_in
 from tests.enquiries.factories import EnquiryFactory
-from tests.enquiries.triage_support import restore_triage_grants
 from tests.factories import PASSWORD, StaffFactory
-
-
-@pytest.fixture(autouse=True)
-def officer_group_rights(transactional_db):
-    restore_triage_grants()
 
 
 def totp_code(secret: str) -> str:

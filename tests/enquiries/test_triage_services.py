@@ -16,7 +16,7 @@ from enquiries.services import (
     staff_note_add,
 )
 from tests.enquiries.factories import EnquiryFactory
-from tests.enquiries.triage_support import london, make_staff, restore_triage_grants
+from tests.enquiries.triage_support import london, make_staff
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -232,7 +232,6 @@ def test_two_officers_taking_the_same_enquiry_at_once_get_one_each_way(officer):
 
     from django.db import connection
 
-    restore_triage_grants()
     colleague = make_staff("officer")
     enquiry = EnquiryFactory(submitted_at=SUBMITTED, first_contact_due_at=london(2026, 11, 27, 17, 0))
     barrier = threading.Barrier(2)

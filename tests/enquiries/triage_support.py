@@ -1,7 +1,6 @@
 """Helpers shared by the triage tests: staff in each group, logged in to the admin."""
 
 from datetime import datetime
-from importlib import import_module
 from zoneinfo import ZoneInfo
 
 from members.permissions import LEVY_ADMIN, OFFICERS, PROGRAMME_ADMIN, TRIAGE_LEAD
@@ -28,22 +27,3 @@ def admin_client(client, kind: str, **kwargs):
     client.force_login(user)
     client.user = user
     return client
-
-
-def restore_triage_grants() -> None:
-    """Give the officers' and triage lead's groups their triage rights again.
-
-    Transactional and live-server tests flush the database after each test, which
-    drops what the data migrations granted (Django recreates permission rows, not grants).
-    """
-    from django.contrib.auth.models import Group, Permission
-
-    migration = import_module("enquiries.migrations.0004_triage_permissions")
-    grants = {OFFICERS: migration.WORK_ENQUIRIES, TRIAGE_LEAD: migration.WORK_ENQUIRIES + migration.LEAD_ONLY}
-    for name, granted in grants.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label="enquiries", codename__in=[perm.split(".")[1] for perm in granted]
-            )
-        )
