@@ -41,11 +41,11 @@ def enquiries_due_soon_unreminded(*, now: datetime) -> QuerySet[Enquiry]:
         Q(urgent=True, first_contact_due_at__lte=now + DUE_SOON_WINDOW_URGENT)
         | Q(urgent=False, first_contact_due_at__lte=now + DUE_SOON_WINDOW_STANDARD),
         # The widest window as a plain range too, so the index scan is bounded.
-        first_contact_due_at__gt=now,
+        first_contact_due_at__gte=now,
         first_contact_due_at__lte=now + max(DUE_SOON_WINDOW_URGENT, DUE_SOON_WINDOW_STANDARD),
     )
 
 
 def enquiries_breached_unreminded(*, now: datetime) -> QuerySet[Enquiry]:
     """Return enquiries past their due moment at `now`, still without first contact or a breach reminder."""
-    return _awaiting_without(Reminder.Kind.BREACHED).filter(first_contact_due_at__lte=now)
+    return _awaiting_without(Reminder.Kind.BREACHED).filter(first_contact_due_at__lt=now)
