@@ -17,7 +17,7 @@ rather than given its own send/claim/retry machinery:
 3. Crash: a sweep killed between 1 and 2, or mid-send, leaves the email
    pending or "sending". The outbox sweep (every minute) and the next SLA
    sweep send pending emails at once and take over a "sending" claim after
-   CLAIM_TIMEOUT. A sent email is never claimed again.
+   its claim timeout. A sent email is never claimed again.
 4. SMTP failure: the email goes back to pending with a backoff, up to
    MAX_ATTEMPTS, then "failed" in the admin for staff to see.
 

@@ -9,7 +9,8 @@ Delivery guarantees, in the words an on-call engineer needs:
 - One sender at a time: `email_deliver` claims a row with a single conditional
   UPDATE (pending and due -> sending), which is atomic on PostgreSQL and
   SQLite alike, so two workers never both send it.
-- A crashed sender is taken over: a claim older than CLAIM_TIMEOUT is due
+- A crashed sender is taken over: a claim older than claim_timeout() (the
+  setting EMAIL_CLAIM_TIMEOUT_SECONDS, 10 minutes by default) is due
   again. The attempt is counted when claimed, so an email whose sending kills
   the worker every time still ends as "failed" after MAX_ATTEMPTS instead of
   looping for ever.
@@ -36,8 +37,8 @@ from django.utils import timezone
 from .models import OutboundEmail
 
 __all__ = [
-    "CLAIM_TIMEOUT",
     "MAX_ATTEMPTS",
+    "claim_timeout",
     "email_deliver",
     "email_queue",
     "email_queue_message",
@@ -50,15 +51,20 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-# A claim older than this is taken to belong to a worker that died mid-send.
-# Longer than EMAIL_TIMEOUT plus a slow SMTP conversation, so a live sender is
-# never overtaken.
-CLAIM_TIMEOUT = timedelta(minutes=10)
 MAX_ATTEMPTS = 12
 # A sweep that meets this many failures in a row stops: the SMTP server is
 # down, and hammering it for every queued email would only make the sweep
 # outlive its time limit. The rest wait for the next sweep.
 SWEEP_FAILURE_LIMIT = 3
+
+
+def claim_timeout() -> timedelta:
+    """Return how old a "sending" claim must be before we take it to belong to a dead worker.
+
+    Longer than EMAIL_TIMEOUT plus a slow SMTP conversation, so a live sender
+    is never overtaken.
+    """
+    return timedelta(seconds=settings.EMAIL_CLAIM_TIMEOUT_SECONDS)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -159,7 +165,7 @@ def _enqueue_delivery(email_id: int) -> None:
 
 def _due_filter(now: datetime) -> Q:
     return Q(status=OutboundEmail.Status.PENDING, next_attempt_at__lte=now) | Q(
-        status=OutboundEmail.Status.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
+        status=OutboundEmail.Status.SENDING, claimed_at__lt=now - claim_timeout()
     )
 
 

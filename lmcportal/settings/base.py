@@ -175,6 +175,9 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="LMC portal <portal@lmc.example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The outbox (lmcportal.mail): an email claimed by a worker that then went
+# silent for this long is taken to be stranded and is sent again.
+EMAIL_CLAIM_TIMEOUT_SECONDS = env.int("EMAIL_CLAIM_TIMEOUT_SECONDS", default=10 * 60)
 
 # --- Celery -------------------------------------------------------------------
 # With no broker configured, tasks run in-process (the embedded default).

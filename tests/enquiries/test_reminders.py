@@ -13,7 +13,7 @@ from enquiries.models import Reminder, Status
 from enquiries.services import reminders_send_due
 from enquiries.tasks import send_sla_reminders
 from lmcportal.mail.models import OutboundEmail
-from lmcportal.mail.services import CLAIM_TIMEOUT
+from lmcportal.mail.services import claim_timeout
 from tests.enquiries.factories import EnquiryFactory
 from tests.factories import StaffFactory
 
@@ -212,10 +212,10 @@ def test_sweep_killed_after_claiming_is_completed_by_the_next_sweep_after_the_ti
     reminder = Reminder.objects.get(enquiry=enquiry)
     assert reminder.email.status == OutboundEmail.Status.SENDING
     # While the dead worker's claim is fresh nobody else sends it...
-    assert sweep_at(moment + CLAIM_TIMEOUT - timedelta(minutes=1)) == 0
+    assert sweep_at(moment + claim_timeout() - timedelta(minutes=1)) == 0
     # ...after the timeout the next sweep does, once.
-    assert sweep_at(moment + CLAIM_TIMEOUT + timedelta(minutes=1)) == 1
-    assert sweep_at(moment + CLAIM_TIMEOUT + timedelta(minutes=20)) == 0
+    assert sweep_at(moment + claim_timeout() + timedelta(minutes=1)) == 1
+    assert sweep_at(moment + claim_timeout() + timedelta(minutes=20)) == 0
     assert len(mailoutbox) == 1
     reminder.email.refresh_from_db()
     assert reminder.email.status == OutboundEmail.Status.SENT

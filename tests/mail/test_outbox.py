@@ -128,7 +128,7 @@ def test_email_whose_sender_keeps_dying_ends_failed_not_retried_for_ever():
         status=OutboundEmail.Status.SENDING, attempts=MAX_ATTEMPTS, claimed_at=timezone.now()
     )
 
-    with time_machine.travel(timezone.now() + services.CLAIM_TIMEOUT + timedelta(minutes=1)):
+    with time_machine.travel(timezone.now() + services.claim_timeout() + timedelta(minutes=1)):
         assert emails_deliver_due() == 0
 
     email.refresh_from_db()
