@@ -125,8 +125,6 @@ def email_queue_message(*, message: EmailMultiAlternatives, dedupe_key: str | No
 
 
 def _queue(*, to, subject, body_text, body_html, attachments, dedupe_key, deliver_on_commit) -> OutboundEmail:
-    if not to:
-        raise ValueError("An email needs at least one recipient.")
     if dedupe_key:
         existing = OutboundEmail.objects.filter(dedupe_key=dedupe_key).first()
         if existing:
@@ -141,13 +139,19 @@ def _queue(*, to, subject, body_text, body_html, attachments, dedupe_key, delive
                 attachments=attachments,
                 dedupe_key=dedupe_key,
                 next_attempt_at=timezone.now(),
+                # Nobody to send to (say, a practice with no manager on file):
+                # keep it where staff will see it rather than "send" it to no one.
+                status=OutboundEmail.Status.PENDING if to else OutboundEmail.Status.FAILED,
+                last_error="" if to else "No recipient address.",
             )
     except IntegrityError:
         if not dedupe_key:
             raise
         # Another process queued the same key between our check and insert.
         return OutboundEmail.objects.get(dedupe_key=dedupe_key)
-    if deliver_on_commit:
+    if not to:
+        logger.error("Email %s (%r) has no recipient; marked failed for staff to see", email.pk, subject)
+    elif deliver_on_commit:
         # robust: even if something slips past _enqueue_delivery's own guard,
         # the caller's request has already committed and must not fail now.
         transaction.on_commit(lambda: _enqueue_delivery(email.pk), robust=True)

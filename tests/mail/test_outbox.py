@@ -203,3 +203,13 @@ def test_outbox_emails_cannot_be_deleted_from_the_admin(client, staff_user):
     response = client.get(reverse("admin:mail_outboundemail_delete", args=[email.pk]))
 
     assert response.status_code == 403
+
+
+def test_email_with_no_recipient_is_kept_as_failed_for_staff_not_silently_sent(mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        email = email_queue_message(message=EmailMultiAlternatives("Levy statement", "Body", to=[]))
+
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.FAILED
+    assert email.last_error == "No recipient address."
+    assert mailoutbox == []
