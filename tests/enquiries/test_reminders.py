@@ -305,7 +305,11 @@ def test_command_dry_run_lists_what_is_due_and_sends_nothing(mailoutbox):
 
 def test_command_warns_about_failed_emails(mailoutbox):
     OutboundEmail.objects.create(
-        to=["x@example.org"], subject="s", body_text="b", status=OutboundEmail.Status.FAILED, next_attempt_at=timezone.now()
+        to=["x@example.org"],
+        subject="Booking confirmed",
+        body_text="b",
+        status=OutboundEmail.Status.FAILED,
+        next_attempt_at=timezone.now(),
     )
 
     assert "Failed emails need a person" in _run_command(at=timezone.now())

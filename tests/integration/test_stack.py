@@ -33,7 +33,12 @@ def sweep_every_two_seconds() -> None:
     PeriodicTask.objects.update(enabled=False)
     PeriodicTask.objects.update_or_create(
         name=SLA_REMINDERS,
-        defaults={"task": "enquiries.tasks.send_sla_reminders", "interval": fast, "enabled": True, "expire_seconds": None},
+        defaults={
+            "task": "enquiries.tasks.send_sla_reminders",
+            "interval": fast,
+            "enabled": True,
+            "expire_seconds": None,
+        },
     )
 
 

@@ -205,7 +205,9 @@ def test_outbox_emails_cannot_be_deleted_from_the_admin(client, staff_user):
     assert response.status_code == 403
 
 
-def test_email_with_no_recipient_is_kept_as_failed_for_staff_not_silently_sent(mailoutbox, django_capture_on_commit_callbacks):
+def test_email_with_no_recipient_is_kept_as_failed_for_staff_not_silently_sent(
+    mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         email = email_queue_message(message=EmailMultiAlternatives("Levy statement", "Body", to=[]))
 

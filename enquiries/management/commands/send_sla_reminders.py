@@ -37,7 +37,9 @@ class Command(BaseCommand):
         other = emails_deliver_due()
         self.stdout.write(f"Sent {_count(other, 'other queued email')}.")
         counts = outbox_counts()
-        self.stdout.write(f"Outbox now: {counts['pending']} waiting, {counts['sending']} being sent, {counts['failed']} failed.")
+        self.stdout.write(
+            f"Outbox now: {counts['pending']} waiting, {counts['sending']} being sent, {counts['failed']} failed."
+        )
         if counts["failed"]:
             self.stdout.write(
                 self.style.ERROR("Failed emails need a person: see Email outbox in the admin (filter: Gave up).")
