@@ -78,6 +78,7 @@ def reminder_claim(*, enquiry: Enquiry, kind: str, now: datetime) -> Reminder | 
         "enquiry": enquiry,
         "due_at": timezone.localtime(enquiry.first_contact_due_at),
         "admin_url": _admin_url(enquiry),
+        "urgent_hours": settings.LMC_URGENT_HOURS,
     }
     try:
         with transaction.atomic(durable=True):

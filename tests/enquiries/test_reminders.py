@@ -93,7 +93,7 @@ def test_due_soon_reminder_goes_to_triage_when_nobody_is_assigned(mailoutbox):
     sweep_at(enquiry.first_contact_due_at - timedelta(hours=2))
 
     assert mailoutbox[0].to == [TRIAGE]
-    assert "nobody yet. Please assign it" in mailoutbox[0].body
+    assert "nobody yet. Please assign it to an officer." in mailoutbox[0].body
 
 
 def test_due_soon_reminder_goes_to_triage_when_the_assigned_officer_has_left(mailoutbox):
@@ -191,6 +191,7 @@ def test_reminder_email_links_to_the_enquiry_but_keeps_its_details_out(mailoutbo
     body = mailoutbox[0].body
     assert f"https://portal.lmc.example.org/admin/enquiries/enquiry/{enquiry.pk}/change/" in body
     assert enquiry.practice.name in body
+    assert "within 48 hours" in body
     assert "dissolve" not in body
 
 
