@@ -206,3 +206,38 @@ class StaffNote(models.Model):
 
     def __str__(self) -> str:
         return f"Note by {self.author} on {self.created_at:%d %b %Y %H:%M}"
+
+
+# --- Reminders ---
+
+
+class Reminder(models.Model):
+    """A first-contact SLA reminder for one enquiry: at most one of each kind, ever.
+
+    The row is the claim: a sweep inserts it, together with its outbox email,
+    in one transaction, and the unique constraint makes a second sweep's
+    insert fail. Delivery (claim, retry, takeover after a crash) is the
+    outbox's job; the reminder's state is its email's.
+    """
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", "First contact due soon"
+        BREACHED = "breached", "First contact overdue"
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=10, choices=Kind)
+    # The due moment the reminder was about, kept in case the SLA moves later.
+    first_contact_due_at = models.DateTimeField()
+    email = models.OneToOneField(
+        "mail.OutboundEmail", on_delete=models.PROTECT, related_name="enquiry_reminder", null=True, blank=True
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["enquiry", "kind"], name="reminder_once_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.enquiry.reference}"

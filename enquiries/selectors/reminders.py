@@ -1,1 +1,51 @@
-__all__: list[str] = []
+"""Which open enquiries are due an SLA reminder that has not been claimed yet.
+
+Both queries look only at enquiries still waiting for first contact
+(status received or assigned) whose due moment falls in a bounded range, via
+the (status, first_contact_due_at) index, and skip those already reminded
+with an anti-join on the reminder's unique (enquiry, kind) index. Closed,
+contacted and on-hold enquiries, which are nearly all of them, are never
+read, so a sweep's cost follows the enquiries that need a message.
+"""
+
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from ..models import Enquiry, Reminder, Status
+from ..sla import DUE_SOON_WINDOW_STANDARD, DUE_SOON_WINDOW_URGENT
+
+__all__ = ["AWAITING_FIRST_CONTACT", "enquiries_breached_unreminded", "enquiries_due_soon_unreminded"]
+
+# The statuses in which first contact is still owed. On-hold enquiries have no
+# due moment; every later status needs first contact to have happened.
+AWAITING_FIRST_CONTACT = [Status.SUBMITTED, Status.TRIAGED]
+
+
+def _awaiting_without(kind: str) -> QuerySet[Enquiry]:
+    return (
+        Enquiry.objects.filter(status__in=AWAITING_FIRST_CONTACT, first_contact_at__isnull=True)
+        .filter(~Exists(Reminder.objects.filter(enquiry=OuterRef("pk"), kind=kind)))
+        .select_related("practice", "assigned_to")
+        .order_by("first_contact_due_at", "pk")
+    )
+
+
+def enquiries_due_soon_unreminded(*, now: datetime) -> QuerySet[Enquiry]:
+    """Return enquiries inside their due-soon window at `now` with no due-soon reminder yet.
+
+    Urgent: 12 hours or less left; standard: 24 hours or less. An enquiry
+    already past due gets the breach reminder instead.
+    """
+    return _awaiting_without(Reminder.Kind.DUE_SOON).filter(
+        Q(urgent=True, first_contact_due_at__lte=now + DUE_SOON_WINDOW_URGENT)
+        | Q(urgent=False, first_contact_due_at__lte=now + DUE_SOON_WINDOW_STANDARD),
+        # The widest window as a plain range too, so the index scan is bounded.
+        first_contact_due_at__gte=now,
+        first_contact_due_at__lte=now + max(DUE_SOON_WINDOW_URGENT, DUE_SOON_WINDOW_STANDARD),
+    )
+
+
+def enquiries_breached_unreminded(*, now: datetime) -> QuerySet[Enquiry]:
+    """Return enquiries past their due moment at `now`, still without first contact or a breach reminder."""
+    return _awaiting_without(Reminder.Kind.BREACHED).filter(first_contact_due_at__lt=now)

@@ -1,1 +1,138 @@
-__all__: list[str] = []
+"""First-contact SLA reminders, each sent once.
+
+How "once" is kept, and why the reminder is composed with the email outbox
+rather than given its own send/claim/retry machinery:
+
+1. Claim: for each enquiry due a reminder, one durable transaction inserts the
+   `Reminder` row (unique per enquiry and kind) and its `OutboundEmail` (dedupe
+   key `reminder:<enquiry>:<kind>`). Two sweeps racing for the same reminder
+   both try the insert; the database lets one commit and the other gets an
+   IntegrityError and moves on. A reminder therefore exists exactly when its
+   email is queued: there is no state in which one is recorded without the
+   other.
+2. Send: after the claim has committed, the sweep delivers the emails it
+   claimed through the outbox (`emails_deliver`), which marks each one
+   "sending" with a conditional UPDATE before talking to SMTP and "sent"
+   afterwards.
+3. Crash: a sweep killed between 1 and 2, or mid-send, leaves the email
+   pending or "sending". The outbox sweep (every minute) and the next SLA
+   sweep send pending emails at once and take over a "sending" claim after
+   its claim timeout. A sent email is never claimed again.
+4. SMTP failure: the email goes back to pending with a backoff, up to
+   MAX_ATTEMPTS, then "failed" in the admin for staff to see.
+
+One retry mechanism, tested once, serves acknowledgements, reminders and
+every other email; a second copy of it here would be a second place for it
+to be wrong.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from lmcportal.mail.services import email_queue, emails_deliver
+
+from ..models import Enquiry, Reminder
+from ..selectors.reminders import enquiries_breached_unreminded, enquiries_due_soon_unreminded
+
+__all__ = ["ReminderSweep", "reminder_claim", "reminder_recipient", "reminders_send_due"]
+
+logger = logging.getLogger(__name__)
+
+# Enough for any real day; a backlog larger than this is finished by the next sweep.
+SWEEP_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class ReminderSweep:
+    """What one sweep did: reminders sent now, and claimed ones left to the outbox's retries."""
+
+    due_soon: int = 0
+    breached: int = 0
+    waiting: int = 0
+
+    @property
+    def sent(self) -> int:
+        return self.due_soon + self.breached
+
+
+def reminder_recipient(*, enquiry: Enquiry, kind: str) -> str:
+    """Return who gets a reminder: the assigned officer for due-soon, otherwise the triage inbox."""
+    officer = enquiry.assigned_to
+    if kind == Reminder.Kind.DUE_SOON and officer is not None and officer.is_active and officer.email:
+        return officer.email
+    return settings.LMC_TRIAGE_EMAIL
+
+
+def reminder_claim(*, enquiry: Enquiry, kind: str, now: datetime) -> Reminder | None:
+    """Record and queue the `kind` reminder for `enquiry`; None if it was already claimed.
+
+    Commits before returning (a durable transaction), so the caller may send
+    the email straight away without risking a rollback after the send.
+    """
+    context = {
+        "enquiry": enquiry,
+        "due_at": timezone.localtime(enquiry.first_contact_due_at),
+        "admin_url": _admin_url(enquiry),
+        "urgent_hours": settings.LMC_URGENT_HOURS,
+    }
+    try:
+        with transaction.atomic(durable=True):
+            email = email_queue(
+                to=[reminder_recipient(enquiry=enquiry, kind=kind)],
+                template=f"enquiries/email/reminder_{kind}",
+                context=context,
+                dedupe_key=f"reminder:{enquiry.pk}:{kind}",
+                deliver_on_commit=False,
+            )
+            reminder = Reminder(
+                enquiry=enquiry,
+                kind=kind,
+                first_contact_due_at=enquiry.first_contact_due_at,
+                email=email,
+                created_at=now,
+            )
+            # The (enquiry, kind) constraint is the database's to enforce: a
+            # query first would only race with the other sweep.
+            reminder.full_clean(validate_unique=False, validate_constraints=False)
+            reminder.save()
+    except IntegrityError:
+        return None
+    return reminder
+
+
+def reminders_send_due(*, now: datetime | None = None) -> ReminderSweep:
+    """Claim and send every SLA reminder due at `now` that nobody has claimed yet.
+
+    Run outside a transaction (the Celery task and the management command do).
+    """
+    now = now or timezone.now()
+    claimed: list[Reminder] = []
+    for kind, enquiries in (
+        (Reminder.Kind.BREACHED, enquiries_breached_unreminded(now=now)),
+        (Reminder.Kind.DUE_SOON, enquiries_due_soon_unreminded(now=now)),
+    ):
+        for enquiry in enquiries[:SWEEP_LIMIT]:
+            reminder = reminder_claim(enquiry=enquiry, kind=kind, now=now)
+            if reminder is not None:
+                claimed.append(reminder)
+    sent_ids = set(emails_deliver(email_ids=[reminder.email_id for reminder in claimed]))
+    sent_kinds = [reminder.kind for reminder in claimed if reminder.email_id in sent_ids]
+    sweep = ReminderSweep(
+        due_soon=sent_kinds.count(Reminder.Kind.DUE_SOON),
+        breached=sent_kinds.count(Reminder.Kind.BREACHED),
+        waiting=len(claimed) - len(sent_kinds),
+    )
+    if claimed:
+        logger.info("SLA reminder sweep: %s", sweep)
+    return sweep
+
+
+def _admin_url(enquiry: Enquiry) -> str:
+    # Built by hand: the admin's URL pattern is stable and this keeps the
+    # email independent of whether the triage admin is registered.
+    return f"{settings.SITE_URL.rstrip('/')}/{settings.LMC_ADMIN_PATH}enquiries/enquiry/{enquiry.pk}/change/"

@@ -6,9 +6,11 @@ from .models import OutboundEmail
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
+    """The outbox: staff see what was sent, what is waiting to retry and what failed."""
+
     list_display = ["subject", "recipients", "status", "attempts", "created_at", "sent_at", "next_attempt_at"]
     list_filter = ["status"]
-    search_fields = ["subject", "to"]
+    search_fields = ["subject", "to", "dedupe_key"]
     date_hierarchy = "created_at"
     actions = ["retry_now"]
     readonly_fields = [f.name for f in OutboundEmail._meta.fields]
@@ -21,9 +23,10 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        # Never delete: the outbox is the record that a message was promised.
         return False
 
-    @admin.action(description="Try sending again now", permissions=["view"])
+    @admin.action(description="Try sending again now", permissions=["change"])
     def retry_now(self, request, queryset):
         count = 0
         for email in queryset.exclude(status=OutboundEmail.Status.SENT):

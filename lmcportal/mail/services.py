@@ -1,27 +1,74 @@
-"""Queue and deliver email through the outbox table (see models.OutboundEmail)."""
+"""Queue and deliver email through the outbox table (see models.OutboundEmail).
+
+Delivery guarantees, in the words an on-call engineer needs:
+
+- Queued means kept: `email_queue` writes the row in the caller's
+  transaction, so an email exists exactly when the change that caused it
+  does. Handing it to Celery happens after commit and may fail (broker down);
+  the outbox sweep (`emails_deliver_due`, every minute on beat) sends it then.
+- One sender at a time: `email_deliver` claims a row with a single conditional
+  UPDATE (pending and due -> sending), which is atomic on PostgreSQL and
+  SQLite alike, so two workers never both send it.
+- A crashed sender is taken over: a claim older than claim_timeout() (the
+  setting EMAIL_CLAIM_TIMEOUT_SECONDS, 10 minutes by default) is due
+  again. The attempt is counted when claimed, so an email whose sending kills
+  the worker every time still ends as "failed" after MAX_ATTEMPTS instead of
+  looping for ever.
+- Sent is final: a row marked sent is never claimed again. The one window in
+  which a message can go out twice is a worker killed after the SMTP server
+  accepted it but before the row was marked sent; we prefer that to losing it.
+- SMTP failures are retried with exponential backoff (1, 2, 4 ... 60 minutes);
+  after MAX_ATTEMPTS the row is "failed", logged as an error and listed in the
+  admin for staff to retry: never silently dropped.
+"""
 
 import logging
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .models import OutboundEmail
 
+__all__ = [
+    "MAX_ATTEMPTS",
+    "claim_timeout",
+    "email_deliver",
+    "email_queue",
+    "email_queue_message",
+    "email_retry",
+    "emails_deliver",
+    "emails_deliver_due",
+    "outbox_counts",
+    "retry_delay",
+]
+
 logger = logging.getLogger(__name__)
 
-# A claim older than this is taken to belong to a worker that died mid-send.
-CLAIM_TIMEOUT = timedelta(minutes=10)
 MAX_ATTEMPTS = 12
+# A sweep that meets this many failures in a row stops: the SMTP server is
+# down, and hammering it for every queued email would only make the sweep
+# outlive its time limit. The rest wait for the next sweep.
+SWEEP_FAILURE_LIMIT = 3
+
+
+def claim_timeout() -> timedelta:
+    """Return how old a "sending" claim must be before we take it to belong to a dead worker.
+
+    Longer than EMAIL_TIMEOUT plus a slow SMTP conversation, so a live sender
+    is never overtaken.
+    """
+    return timedelta(seconds=settings.EMAIL_CLAIM_TIMEOUT_SECONDS)
 
 
 def retry_delay(attempts: int) -> timedelta:
-    """Return how long to wait before attempt number `attempts + 1`."""
+    """Return how long to wait after `attempts` failed attempts (1, 2, 4 ... 60 minutes)."""
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
 
 
@@ -32,12 +79,15 @@ def email_queue(
     context: dict,
     attachments: Iterable[dict] = (),
     dedupe_key: str | None = None,
+    deliver_on_commit: bool = True,
 ) -> OutboundEmail:
     """Write an email to the outbox and deliver it once the transaction commits.
 
     `template` names `<template>_subject.txt`, `<template>.txt` and optionally
     `<template>.html`. With a `dedupe_key` already used, return the existing
-    email instead of queuing a second one.
+    email instead of queuing a second one. With `deliver_on_commit=False` the
+    caller delivers it itself (`email_deliver`); the outbox sweep is the
+    safety net either way.
     """
     context = {"lmc_name": settings.LMC_NAME, "site_url": settings.SITE_URL, **context}
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
@@ -53,6 +103,7 @@ def email_queue(
         body_html=body_html,
         attachments=list(attachments),
         dedupe_key=dedupe_key,
+        deliver_on_commit=deliver_on_commit,
     )
 
 
@@ -69,10 +120,11 @@ def email_queue_message(*, message: EmailMultiAlternatives, dedupe_key: str | No
         body_html=html,
         attachments=[],
         dedupe_key=dedupe_key,
+        deliver_on_commit=True,
     )
 
 
-def _queue(*, to, subject, body_text, body_html, attachments, dedupe_key) -> OutboundEmail:
+def _queue(*, to, subject, body_text, body_html, attachments, dedupe_key, deliver_on_commit) -> OutboundEmail:
     if dedupe_key:
         existing = OutboundEmail.objects.filter(dedupe_key=dedupe_key).first()
         if existing:
@@ -87,11 +139,22 @@ def _queue(*, to, subject, body_text, body_html, attachments, dedupe_key) -> Out
                 attachments=attachments,
                 dedupe_key=dedupe_key,
                 next_attempt_at=timezone.now(),
+                # Nobody to send to (say, a practice with no manager on file):
+                # keep it where staff will see it rather than "send" it to no one.
+                status=OutboundEmail.Status.PENDING if to else OutboundEmail.Status.FAILED,
+                last_error="" if to else "No recipient address.",
             )
     except IntegrityError:
+        if not dedupe_key:
+            raise
         # Another process queued the same key between our check and insert.
         return OutboundEmail.objects.get(dedupe_key=dedupe_key)
-    transaction.on_commit(lambda: _enqueue_delivery(email.pk))
+    if not to:
+        logger.error("Email %s (%r) has no recipient; marked failed for staff to see", email.pk, subject)
+    elif deliver_on_commit:
+        # robust: even if something slips past _enqueue_delivery's own guard,
+        # the caller's request has already committed and must not fail now.
+        transaction.on_commit(lambda: _enqueue_delivery(email.pk), robust=True)
     return email
 
 
@@ -104,27 +167,29 @@ def _enqueue_delivery(email_id: int) -> None:
         logger.warning("Could not queue email %s; the outbox sweep will send it", email_id, exc_info=True)
 
 
-def email_deliver(*, email_id: int) -> bool:
-    """Send one outbox email if it is due and nobody else is sending it.
+def _due_filter(now: datetime) -> Q:
+    return Q(status=OutboundEmail.Status.PENDING, next_attempt_at__lte=now) | Q(
+        status=OutboundEmail.Status.SENDING, claimed_at__lt=now - claim_timeout()
+    )
 
-    Return True if this call sent it. The row is claimed in its own
-    transaction first, so two workers never send the same email; a claim left
-    by a worker that died is taken over after CLAIM_TIMEOUT.
+
+def _claim(*, email_id: int, now: datetime) -> OutboundEmail | None:
+    """Mark one due email as being sent by us; None if it is not due or someone else has it.
+
+    One UPDATE with the due condition in its WHERE clause: whichever worker's
+    UPDATE runs first changes the row, the other's matches nothing.
     """
-    now = timezone.now()
-    with transaction.atomic():
-        email = (
-            OutboundEmail.objects.select_for_update(skip_locked=True)
-            .filter(pk=email_id)
-            .filter(_due_filter(now))
-            .first()
-        )
-        if email is None:
-            return False
-        email.status = OutboundEmail.Status.SENDING
-        email.claimed_at = now
-        email.save(update_fields=["status", "claimed_at"])
+    claimed = (
+        OutboundEmail.objects.filter(pk=email_id)
+        .filter(_due_filter(now))
+        .update(status=OutboundEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return None
+    return OutboundEmail.objects.get(pk=email_id)
 
+
+def _build_message(email: OutboundEmail) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.body_text,
@@ -135,50 +200,120 @@ def email_deliver(*, email_id: int) -> bool:
         message.attach_alternative(email.body_html, "text/html")
     for attachment in email.attachments:
         message.attach(attachment["filename"], attachment["content"], attachment.get("mimetype"))
+    return message
+
+
+def email_deliver(*, email_id: int) -> bool:
+    """Send one outbox email if it is due and nobody else is sending it.
+
+    Return True if this call sent it. On failure the email goes back to
+    pending with a backoff (or to failed after MAX_ATTEMPTS) and False is
+    returned: a task calling this never raises for an SMTP problem.
+    """
+    return _deliver(email_id=email_id) == _SENT
+
+
+_SENT, _FAILED, _SKIPPED = "sent", "failed", "skipped"
+
+
+def _deliver(*, email_id: int) -> str:
+    if transaction.get_connection().in_atomic_block and not _in_test_transaction():
+        # Our claim must be committed before the SMTP conversation, or a
+        # rollback after sending would let the email be sent again.
+        raise RuntimeError("email_deliver must run outside a transaction; use email_queue inside one.")
+    email = _claim(email_id=email_id, now=timezone.now())
+    if email is None:
+        return _SKIPPED
+    if email.attempts > MAX_ATTEMPTS:
+        # Every attempt so far died with its worker (the claim timed out each
+        # time): stop, and let staff look.
+        _record_failure(email, "The worker sending this email stopped part-way too many times.")
+        return _FAILED
     try:
-        message.send()
+        _build_message(email).send()
     except Exception as exc:
-        attempts = email.attempts + 1
-        OutboundEmail.objects.filter(pk=email.pk).update(
-            status=OutboundEmail.Status.FAILED if attempts >= MAX_ATTEMPTS else OutboundEmail.Status.PENDING,
-            attempts=attempts,
-            last_error=f"{type(exc).__name__}: {exc}"[:2000],
-            next_attempt_at=timezone.now() + retry_delay(attempts),
-            claimed_at=None,
-        )
-        logger.warning("Sending email %s failed (attempt %s)", email.pk, attempts, exc_info=True)
-        return False
+        _record_failure(email, f"{type(exc).__name__}: {exc}")
+        return _FAILED
     OutboundEmail.objects.filter(pk=email.pk).update(
         status=OutboundEmail.Status.SENT,
-        attempts=email.attempts + 1,
         sent_at=timezone.now(),
         claimed_at=None,
         last_error="",
     )
-    return True
+    return _SENT
 
 
-def _due_filter(now):
-    from django.db.models import Q
+def _record_failure(email: OutboundEmail, error: str) -> None:
+    gave_up = email.attempts >= MAX_ATTEMPTS
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=OutboundEmail.Status.FAILED if gave_up else OutboundEmail.Status.PENDING,
+        last_error=error[:2000],
+        next_attempt_at=timezone.now() + retry_delay(email.attempts),
+        claimed_at=None,
+    )
+    if gave_up:
+        logger.error(
+            "Gave up sending email %s (%r to %s) after %s attempts: %s",
+            email.pk,
+            email.subject,
+            ", ".join(email.to),
+            email.attempts,
+            error,
+        )
+    else:
+        logger.warning("Sending email %s failed (attempt %s), will retry: %s", email.pk, email.attempts, error)
 
-    return Q(status=OutboundEmail.Status.PENDING, next_attempt_at__lte=now) | Q(
-        status=OutboundEmail.Status.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
+
+def _in_test_transaction() -> bool:
+    """True inside a pytest-django/TestCase wrapper transaction, which never commits."""
+    connection = transaction.get_connection()
+    return bool(connection.atomic_blocks) and all(
+        getattr(block, "_from_testcase", False) for block in connection.atomic_blocks
     )
 
 
 def emails_deliver_due(*, limit: int = 500) -> int:
-    """Send every outbox email that is due; return how many were sent."""
+    """Send every outbox email that is due (including retries); return how many were sent."""
     ids = list(
         OutboundEmail.objects.filter(_due_filter(timezone.now()))
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
-    return sum(email_deliver(email_id=email_id) for email_id in ids)
+    return len(emails_deliver(email_ids=ids))
+
+
+def emails_deliver(*, email_ids: Iterable[int]) -> list[int]:
+    """Send these outbox emails where due, one by one; return the ids this call sent.
+
+    Stops early after SWEEP_FAILURE_LIMIT failures in a row (the SMTP server
+    is down); the rest stay pending for the next sweep.
+    """
+    sent: list[int] = []
+    failures_in_a_row = 0
+    for email_id in email_ids:
+        outcome = _deliver(email_id=email_id)
+        if outcome == _SENT:
+            sent.append(email_id)
+            failures_in_a_row = 0
+        elif outcome == _FAILED:
+            failures_in_a_row += 1
+            if failures_in_a_row >= SWEEP_FAILURE_LIMIT:
+                logger.warning("Stopping after %s failed emails in a row; the next sweep retries", failures_in_a_row)
+                break
+    return sent
 
 
 def email_retry(*, email: OutboundEmail) -> None:
-    """Put a failed email back in the queue (staff action)."""
+    """Put a failed email back in the queue with a fresh set of attempts (staff action)."""
     OutboundEmail.objects.filter(pk=email.pk).exclude(status=OutboundEmail.Status.SENT).update(
-        status=OutboundEmail.Status.PENDING, next_attempt_at=timezone.now(), claimed_at=None
+        status=OutboundEmail.Status.PENDING, next_attempt_at=timezone.now(), claimed_at=None, attempts=0
     )
-    transaction.on_commit(lambda: _enqueue_delivery(email.pk))
+    transaction.on_commit(lambda: _enqueue_delivery(email.pk), robust=True)
+
+
+def outbox_counts() -> dict[str, int]:
+    """Return how many outbox emails are in each status (for the command and monitoring)."""
+    counts = dict.fromkeys(OutboundEmail.Status.values, 0)
+    for row in OutboundEmail.objects.values("status").order_by().annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    return counts

@@ -1,15 +1,19 @@
+"""Celery tasks for the outbox. Names are fixed: beat's PeriodicTask rows refer to them."""
+
 from celery import shared_task
 
 from . import services
 
+__all__ = ["deliver_email", "deliver_pending_emails"]
 
-@shared_task(ignore_result=True)
+
+@shared_task(name="lmcportal.mail.tasks.deliver_email", ignore_result=True)
 def deliver_email(email_id: int) -> bool:
-    """Deliver one outbox email (failures are rescheduled in the outbox)."""
+    """Deliver one outbox email; failures are rescheduled in the outbox, not raised."""
     return services.email_deliver(email_id=email_id)
 
 
-@shared_task(ignore_result=True)
+@shared_task(name="lmcportal.mail.tasks.deliver_pending_emails", ignore_result=True)
 def deliver_pending_emails() -> int:
-    """Sweep the outbox: send whatever is due, including retries."""
+    """Sweep the outbox: send whatever is due, including retries and emails the broker never saw."""
     return services.emails_deliver_due()

@@ -178,6 +178,9 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="LMC portal <portal@lmc.example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The outbox (lmcportal.mail): an email claimed by a worker that then went
+# silent for this long is taken to be stranded and is sent again.
+EMAIL_CLAIM_TIMEOUT_SECONDS = env.int("EMAIL_CLAIM_TIMEOUT_SECONDS", default=10 * 60)
 
 # --- Celery -------------------------------------------------------------------
 # With no broker configured, tasks run in-process (the embedded default).
@@ -187,14 +190,33 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# A task is acknowledged only when it has finished, and handed back to the
+# queue if its worker dies: our tasks are safe to run twice, losing one is not.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# If the worker loses Redis, the unacknowledged tasks go back to the queue
+# anyway: stop the running copies rather than run them twice at once.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
-# Longer than the longest task, so a late-acked task is not redelivered while
-# it is still running; short enough that a lost one comes back within the hour.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Longer than the longest task, so a late-acked task is not redelivered
+    # while it is still running; short enough that a lost one comes back
+    # within the hour (the outbox and reminder sweeps cover the gap).
+    "visibility_timeout": 3600,
+    # Fail fast when Redis is down or hung: a member submitting a form must
+    # not wait on the broker (the outbox sweep sends what could not be queued).
+    "socket_connect_timeout": 2,
+    "socket_timeout": 3,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 3
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

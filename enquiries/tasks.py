@@ -1,0 +1,27 @@
+"""Periodic enquiry jobs. Thin: each calls one service. Names are fixed (beat refers to them)."""
+
+from celery import shared_task
+
+from lmcportal.mail.services import emails_deliver_due
+
+from . import services
+
+__all__ = ["resume_ended_pcn_pauses", "send_sla_reminders"]
+
+
+@shared_task(name="enquiries.tasks.send_sla_reminders", ignore_result=True, expires=15 * 60)
+def send_sla_reminders() -> int:
+    """Run one SLA reminder sweep, then send anything else due in the outbox; return how many emails went.
+
+    The outbox part means an acknowledgement the broker never saw (it was down
+    at submission) goes out on the next sweep even if the minute-by-minute
+    outbox job is switched off. Safe to run twice or concurrently.
+    """
+    sweep = services.reminders_send_due()
+    return sweep.sent + emails_deliver_due()
+
+
+@shared_task(name="enquiries.tasks.resume_ended_pcn_pauses", ignore_result=True, expires=15 * 60)
+def resume_ended_pcn_pauses() -> int:
+    """End PCN support pauses whose end date has come; held enquiries start their SLA. Return how many resumed."""
+    return services.pcn_support_resume_due()

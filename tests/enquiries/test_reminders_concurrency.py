@@ -1,0 +1,63 @@
+"""Two SLA sweeps at the same moment on PostgreSQL: each reminder goes out once."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.utils import timezone
+
+from enquiries.models import Reminder
+from enquiries.selectors import reminders as selectors
+from enquiries.services import reminders as services
+from tests.enquiries.factories import EnquiryFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+SWEEPS = 4
+
+
+def test_concurrent_sweeps_send_each_reminder_exactly_once(mailoutbox, monkeypatch):
+    now = timezone.now().replace(microsecond=0)
+    due_soon = [EnquiryFactory(urgent_case=True, first_contact_due_at=now + timedelta(hours=3)) for _ in range(5)]
+    overdue = [EnquiryFactory(first_contact_due_at=now - timedelta(hours=3)) for _ in range(5)]
+
+    # Every sweep reads the same candidates before any of them claims one, so
+    # they really do race for every reminder.
+    barrier = threading.Barrier(SWEEPS, timeout=30)
+
+    def in_step(select):
+        def selected_together(*, now):
+            enquiries = list(select(now=now))
+            barrier.wait()
+            return enquiries
+
+        return selected_together
+
+    monkeypatch.setattr(services, "enquiries_breached_unreminded", in_step(selectors.enquiries_breached_unreminded))
+    monkeypatch.setattr(services, "enquiries_due_soon_unreminded", in_step(selectors.enquiries_due_soon_unreminded))
+
+    results, errors = [], []
+
+    def sweep():
+        try:
+            with time_machine.travel(now, tick=False):
+                results.append(services.reminders_send_due())
+        except BaseException as exc:  # surface a thread's failure in the test
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(SWEEPS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert sum(result.sent for result in results) == 10
+    assert len(mailoutbox) == 10
+    assert len({message.subject for message in mailoutbox}) == 10
+    assert Reminder.objects.filter(enquiry__in=due_soon, kind=Reminder.Kind.DUE_SOON).count() == 5
+    assert Reminder.objects.filter(enquiry__in=overdue, kind=Reminder.Kind.BREACHED).count() == 5

@@ -1,0 +1,75 @@
+"""The sweep's cost follows the enquiries due a message, not the size of the enquiry table."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from enquiries.models import Enquiry, Status
+from enquiries.selectors import enquiries_breached_unreminded, enquiries_due_soon_unreminded
+from enquiries.services import reminders_send_due
+from tests.enquiries.factories import EnquiryFactory
+from tests.factories import PracticeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def history(n: int, *, practice, now) -> None:
+    """`n` old enquiries, all closed or past first contact: what years of use leave behind."""
+    Enquiry.objects.bulk_create(
+        Enquiry(
+            reference=f"LMS-2020-{i:05d}",
+            practice=practice,
+            topic="premises",
+            summary="Old enquiry",
+            details="...",
+            submitted_at=now - timedelta(days=400 + i % 300),
+            first_contact_due_at=now - timedelta(days=395 + i % 300),
+            first_contact_at=now - timedelta(days=396 + i % 300),
+            status=Status.CLOSED if i % 3 else Status.PLAN_AGREED,
+            outcome="Resolved." if i % 3 else "",
+            closed_at=now - timedelta(days=300) if i % 3 else None,
+        )
+        for i in range(n)
+    )
+
+
+def test_sweep_with_nothing_due_is_two_queries_however_many_enquiries_exist(django_assert_num_queries):
+    now = timezone.now()
+    practice = PracticeFactory()
+    history(200, practice=practice, now=now)
+    EnquiryFactory.create_batch(20, practice=practice, first_contact_due_at=now + timedelta(days=4))
+
+    with django_assert_num_queries(2):
+        assert reminders_send_due(now=now).sent == 0
+
+
+def test_sweep_queries_do_not_grow_with_enquiries_that_need_no_message(django_assert_max_num_queries):
+    now = timezone.now()
+    practice = PracticeFactory()
+    history(200, practice=practice, now=now)
+    EnquiryFactory.create_batch(20, practice=practice, first_contact_due_at=now + timedelta(days=4))
+    EnquiryFactory(urgent_case=True, practice=practice, first_contact_due_at=now + timedelta(hours=2))
+
+    # Two selects, then per reminder: dedupe check, email insert, reminder
+    # insert (with savepoints), and the claim, re-read and mark-sent updates.
+    with django_assert_max_num_queries(14):
+        assert reminders_send_due(now=now).sent == 1
+
+
+@pytest.mark.postgres
+def test_reminder_queries_use_the_due_index_not_a_table_scan():
+    now = timezone.now()
+    practice = PracticeFactory()
+    history(20_000, practice=practice, now=now)
+    EnquiryFactory.create_batch(30, practice=practice, first_contact_due_at=now + timedelta(hours=6))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE enquiries_enquiry")
+
+    for queryset in (enquiries_due_soon_unreminded(now=now), enquiries_breached_unreminded(now=now)):
+        plan = queryset.explain()
+        # Either due-time index serves: (status, due) or the partial one on
+        # enquiries still awaiting first contact.
+        assert "enq_status_due_idx" in plan or "enq_awaiting_contact_due_idx" in plan
+        assert "Seq Scan on enquiries_enquiry" not in plan
