@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from members.models import PCN, Practice, User
 from members.selectors import practices_for_user
 
-from .models import LevyRate, ListSizeImport
+from .models import LevyKind, LevyRate, ListSizeImport
 from .periods import Quarter, financial_year_label, quarters_between
 from .services import ReconciliationLine, levy_reconcile
 
@@ -69,7 +69,7 @@ def levies_for_member(*, user: User, today: date) -> list[PracticeLevies]:
     quarters = quarters_between(Quarter(current.year - 1, 1), current)
     lines = levy_reconcile(quarters=quarters, practices=practices)
     years = [financial_year_label(current.year), financial_year_label(current.year - 1)]
-    rates = list(LevyRate.objects.filter(financial_year__in=years).order_by("kind"))
+    rates = sorted(LevyRate.objects.filter(financial_year__in=years), key=lambda rate: LevyKind.values.index(rate.kind))
     by_practice: dict[int, dict[Quarter, list[ReconciliationLine]]] = {}
     practice_rows: dict[int, Practice] = {}
     for line in lines:

@@ -13,7 +13,7 @@ from django.db.models import QuerySet, Sum
 from members.models import Practice
 
 from ..models import LevyKind, LevyRate, ListSize, Remittance
-from ..money import quarterly_levy
+from ..money import quarterly_levy, to_pounds
 from ..periods import Quarter
 
 ZERO = Decimal("0.00")
@@ -181,7 +181,8 @@ def _received(*, quarters: Sequence[Quarter], practices: QuerySet[Practice] | No
     for row in sums:
         quarter = Quarter.of(row["financial_year"], row["quarter"])
         if quarter in wanted:
-            received[(row["practice_id"], quarter, row["kind"])] = row["total"]
+            # SQLite's SUM drops trailing zeros (1000 for 1000.00): put the pence back.
+            received[(row["practice_id"], quarter, row["kind"])] = to_pounds(row["total"])
     return received
 
 
