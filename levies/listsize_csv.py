@@ -145,9 +145,15 @@ def _record(parsed: ParsedListSizes, line: int, code_text: str, patients_text: s
     parsed.patients_by_code[code] = (patients, line)
 
 
-def _progress(reader, counted: _CountingLines, on_progress) -> None:
-    if on_progress and reader.line_num % PROGRESS_EVERY_ROWS == 0:
-        on_progress(counted.chars)
+def _data_rows(reader, rows, parsed: ParsedListSizes, counted: _CountingLines, on_progress) -> Iterator[tuple[int, list[str]]]:
+    """Yield (line number, cells) for each non-blank row, counting rows and reporting progress."""
+    for row in rows:
+        if on_progress and reader.line_num % PROGRESS_EVERY_ROWS == 0:
+            on_progress(counted.chars)
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        parsed.rows_read += 1
+        yield reader.line_num, row
 
 
 def _column(columns: dict[str, int], *names: str) -> int:
@@ -166,12 +172,7 @@ def _parse_nhs(reader, header: list[str], counted: _CountingLines, on_progress) 
     width = max(date_at, code_at, patients_at, sex_at or 0, age_at or 0) + 1
     parsed = ParsedListSizes(file_format=NHS, quarter=None)
     quarters_by_text: dict[str, Quarter] = {}
-    for row in reader:
-        _progress(reader, counted, on_progress)
-        if not row or not any(cell.strip() for cell in row):
-            continue
-        parsed.rows_read += 1
-        line = reader.line_num
+    for line, row in _data_rows(reader, reader, parsed, counted, on_progress):
         if len(row) < width:
             parsed.bad_rows.append(BadRow(line, "This row has fewer columns than the header row."))
             continue
@@ -205,12 +206,7 @@ def _parse_plain(reader, header: list[str], quarter: Quarter, counted: _Counting
     parsed = ParsedListSizes(file_format=PLAIN, quarter=quarter)
     first_is_header = header[0].strip().lower() in _PLAIN_HEADER_WORDS
     rows = reader if first_is_header else _prepend(header, reader)
-    for row in rows:
-        _progress(reader, counted, on_progress)
-        if not row or not any(cell.strip() for cell in row):
-            continue
-        parsed.rows_read += 1
-        line = reader.line_num
+    for line, row in _data_rows(reader, rows, parsed, counted, on_progress):
         if len(row) < 2 or any(cell.strip() for cell in row[2:]):
             parsed.bad_rows.append(BadRow(line, "Each row needs exactly two values: the ODS code and the number of patients."))
             continue
