@@ -12,6 +12,14 @@ def pounds(value):
 
 
 @register.filter
+def pounds_apart(difference) -> str:
+    """Say a difference the way a person would: "£74.57 short" or "£12.40 over"."""
+    if difference is None:
+        return ""
+    return f"{format_pounds(abs(difference))} {'short' if difference < 0 else 'over'}"
+
+
+@register.filter
 def state_badge(state: str) -> str:
     """The Bootstrap colour for a reconciliation state."""
     return {"matched": "success", "not_due": "secondary", "over": "info", "short": "warning", "missing": "danger"}.get(

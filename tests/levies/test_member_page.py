@@ -31,7 +31,7 @@ def test_member_sees_list_size_expected_levy_and_what_arrived(member_client, pra
     assert "£153.51" in page
     assert "£1,000.00" in page
     assert "Less than expected" in page
-    assert "(-£74.57)" in page
+    assert "£74.57 short" in page
 
 
 def test_member_sees_the_rates_for_the_year(member_client):
