@@ -195,3 +195,24 @@ def test_remittance_with_a_badly_written_year_is_refused_with_a_message(levy_adm
 
     assert "Enter the financial year like 2026/27." in response.content.decode()
     assert not practice.remittances.exists()
+
+
+def test_quarter_view_query_count_does_not_grow_with_practices(levy_admin_client, rates_2026, django_assert_max_num_queries):
+    for _ in range(30):
+        practice = PracticeFactory()
+        ListSizeFactory(practice=practice, quarter_start=date(2026, 4, 1))
+        RemittanceFactory(practice=practice)
+
+    # session, user, permissions (x2), PCN choices, practices, list sizes, rates, remittances, sidebar
+    with django_assert_max_num_queries(14):
+        response = levy_admin_client.get(RECONCILIATION_URL, {"quarter": "2026-04-01"})
+    assert len(response.context["lines"]) == 60
+
+
+def test_a_spreadsheet_file_is_refused_with_a_message(levy_admin_client):
+    workbook = SimpleUploadedFile("sizes.xlsx", b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00", content_type="application/vnd.ms-excel")
+
+    response = levy_admin_client.post(IMPORT_URL, {"file": workbook, "quarter": "2026-10-01"})
+
+    assert "The file is not a CSV file. Save it as CSV and upload it again." in response.content.decode()
+    assert not ListSizeImport.objects.exists()
