@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import date
 
 from django import forms
@@ -7,7 +8,7 @@ from members.models import PCN
 
 from .listsize_csv import NHS, PLAIN, detect_format
 from .models import LevyKind
-from .periods import Quarter, quarters_between
+from .periods import Quarter, financial_year_label, quarters_between, quarters_of_year
 from .services import ReconciliationState
 
 MAX_UPLOAD_BYTES = 250 * 1024 * 1024
@@ -74,18 +75,40 @@ class ListSizeUploadForm(forms.Form):
         return quarter_from_choice(self.cleaned_data.get("quarter") or "")
 
 
+@dataclass(frozen=True)
+class Period:
+    """What the staff view covers: one quarter, or the four quarters of a financial year."""
+
+    quarters: list[Quarter]
+    label: str
+    file_label: str
+
+
+def _quarter_period(quarter: Quarter) -> Period:
+    return Period([quarter], quarter.label, f"{quarter.financial_year.replace('/', '-')}-q{quarter.number}")
+
+
 class ReconciliationFilterForm(forms.Form):
-    quarter = forms.ChoiceField(label="Quarter", required=False)
+    quarter = forms.ChoiceField(label="Period", required=False)
     pcn = forms.ModelChoiceField(label="PCN", queryset=PCN.objects.all(), required=False, empty_label="All PCNs")
     kind = forms.ChoiceField(label="Levy", required=False, choices=[("", "Both levies"), *LevyKind.choices])
     state = forms.ChoiceField(label="State", required=False, choices=[("", "Any state"), *ReconciliationState.choices])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["quarter"].choices = quarter_choices(back=12, ahead=0)
+        quarters = quarter_choices(back=12, ahead=0)
+        years = sorted({quarter_from_choice(value).year for value, _ in quarters}, reverse=True)
+        self.fields["quarter"].choices = [
+            ("One quarter", quarters),
+            ("A whole financial year", [(str(year), f"{financial_year_label(year)} (all four quarters)") for year in years]),
+        ]
 
     @property
-    def selected_quarter(self) -> Quarter:
-        """The chosen quarter, or the latest one that has finished (the one the money is arriving for)."""
-        value = self.cleaned_data.get("quarter") if self.is_valid() else ""
-        return quarter_from_choice(value) or Quarter.containing(timezone.localdate()).previous()
+    def selected_period(self) -> Period:
+        """The chosen quarter or year; by default the latest quarter that has finished (the one the money is arriving for)."""
+        value = self.cleaned_data.get("quarter", "") if self.is_valid() else ""
+        if value.isdigit():
+            year = int(value)
+            label = f"{financial_year_label(year)} (April {year} to March {year + 1})"
+            return Period(quarters_of_year(year), label, financial_year_label(year).replace("/", "-"))
+        return _quarter_period(quarter_from_choice(value) or Quarter.containing(timezone.localdate()).previous())

@@ -17,13 +17,13 @@ from .services import ReconciliationLine, levy_reconcile
 
 
 def reconciliation_lines(
-    *, quarter: Quarter, pcn: PCN | None = None, kind: str = "", state: str = ""
+    *, quarters: list[Quarter], pcn: PCN | None = None, kind: str = "", state: str = ""
 ) -> list[ReconciliationLine]:
-    """Return the quarter's expected-versus-remitted lines for every practice, filtered for the staff view."""
+    """Return the expected-versus-remitted lines for every practice in `quarters`, filtered for the staff view."""
     practices = Practice.objects.all()
     if pcn is not None:
         practices = practices.filter(pcn=pcn)
-    lines = levy_reconcile(quarters=[quarter], practices=practices)
+    lines = levy_reconcile(quarters=quarters, practices=practices)
     return [
         line for line in lines if (not kind or line.expected.kind == kind) and (not state or line.state == state)
     ]

@@ -46,17 +46,17 @@ class RemittanceAdmin(admin.ModelAdmin):
         if not request.user.has_perm(VIEW_PERMISSION):
             raise PermissionDenied
         form = ReconciliationFilterForm(request.GET or None)
-        quarter = form.selected_quarter
+        period = form.selected_period
         cleaned = form.cleaned_data if form.is_bound and form.is_valid() else {}
         lines = reconciliation_lines(
-            quarter=quarter, pcn=cleaned.get("pcn"), kind=cleaned.get("kind", ""), state=cleaned.get("state", "")
+            quarters=period.quarters, pcn=cleaned.get("pcn"), kind=cleaned.get("kind", ""), state=cleaned.get("state", "")
         )
         if not form.is_bound:
-            form = ReconciliationFilterForm(initial={"quarter": quarter.start.isoformat()})
-        return form, quarter, lines
+            form = ReconciliationFilterForm(initial={"quarter": period.quarters[0].start.isoformat()})
+        return form, period, lines
 
     def reconciliation_view(self, request):
-        form, quarter, lines = self._filtered(request)
+        form, period, lines = self._filtered(request)
         totals_by_kind = [
             (LevyKind(kind).label, reconciliation_totals(line for line in lines if line.expected.kind == kind))
             for kind in LevyKind.values
@@ -65,9 +65,9 @@ class RemittanceAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": f"Levies expected and received: {quarter.label}",
+            "title": f"Levies expected and received: {period.label}",
             "form": form,
-            "quarter": quarter,
+            "period": period,
             "lines": lines,
             "totals": reconciliation_totals(lines),
             "totals_by_kind": totals_by_kind,
@@ -78,17 +78,17 @@ class RemittanceAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/levies/remittance/reconciliation.html", context)
 
     def reconciliation_csv_view(self, request):
-        _form, quarter, lines = self._filtered(request)
+        _form, period, lines = self._filtered(request)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="levies-{quarter.financial_year.replace("/", "-")}-q{quarter.number}.csv"'
+        response["Content-Disposition"] = f'attachment; filename="levies-{period.file_label}.csv"'
         writer = csv.writer(response)
         writer.writerow(CSV_HEADER)
         for line in lines:
             expected = line.expected
             writer.writerow(
                 [
-                    quarter.financial_year,
-                    f"Q{quarter.number}",
+                    expected.quarter.financial_year,
+                    f"Q{expected.quarter.number}",
                     _safe(expected.practice.name),
                     expected.practice.ods_code,
                     _safe(expected.practice.pcn.name if expected.practice.pcn else ""),

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from levies.models import LevyKind, ListSize, ListSizeImport
+from levies.periods import Quarter
 from members.permissions import PROGRAMME_ADMIN
 from tests.conftest import give_totp
 from tests.factories import PCNFactory, PracticeFactory, StaffFactory
@@ -153,7 +154,7 @@ def test_quarter_view_defaults_to_the_last_finished_quarter(levy_admin_client):
     with time_machine.travel("2026-08-10 09:00 +01:00", tick=False):
         response = levy_admin_client.get(RECONCILIATION_URL)
 
-    assert response.context["quarter"].short_label == "Q1 2026/27"
+    assert response.context["period"].quarters == [Quarter(2026, 1)]
 
 
 def test_finance_csv_has_one_row_per_practice_and_levy_with_plain_numbers(levy_admin_client, quarter_with_money):
@@ -165,6 +166,26 @@ def test_finance_csv_has_one_row_per_practice_and_levy_with_plain_numbers(levy_a
     assert rows[1][2] == "Short Surgery"
     assert rows[1][5:12] == ["Statutory levy", "10234", "42.00", "1074.57", "1000.00", "-74.57", "Short"]
     assert len(rows) == 2
+
+
+def test_year_end_csv_covers_all_four_quarters(levy_admin_client, levy_admin, quarter_with_money):
+    with time_machine.travel("2027-04-20 09:00 +01:00", tick=False):
+        levy_admin_client.force_login(levy_admin)  # a session from "now" would have expired by then
+        response = levy_admin_client.get(CSV_URL, {"quarter": "2026", "kind": "statutory"})
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+
+    assert response["Content-Disposition"] == 'attachment; filename="levies-2026-27.csv"'
+    assert sorted({(row[0], row[1]) for row in rows[1:]}) == [("2026/27", f"Q{n}") for n in (1, 2, 3, 4)]
+    assert len(rows) == 1 + 2 * 4
+
+
+def test_whole_year_view_shows_the_quarter_of_each_row(levy_admin_client, levy_admin, quarter_with_money):
+    with time_machine.travel("2027-04-20 09:00 +01:00", tick=False):
+        levy_admin_client.force_login(levy_admin)  # a session from "now" would have expired by then
+        page = levy_admin_client.get(RECONCILIATION_URL, {"quarter": "2026"}).content.decode()
+
+    assert "Levies expected and received: 2026/27 (April 2026 to March 2027)" in page
+    assert "Q4 2026/27" in page
 
 
 def test_csv_defuses_a_name_a_spreadsheet_would_run(levy_admin_client, rates_2026):
