@@ -103,6 +103,11 @@ def parse_list_sizes(
     if on_progress:
         on_progress(counted.chars)
     if not parsed.patients_by_code and not parsed.bad_rows:
+        if parsed.rows_skipped:
+            raise FileProblem(
+                "The file has no rows for all sexes and all ages (SEX and AGE both ALL). "
+                "Upload the NHS file that includes the totals, such as gp-reg-pat-prac-all.csv."
+            )
         raise FileProblem("The file has no practice rows to import.")
     return parsed
 

@@ -1,11 +1,14 @@
 """List sizes in the admin, and their import: upload, progress, preview, confirm."""
 
+from datetime import timedelta
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
@@ -15,6 +18,8 @@ from ..models import ListSize, ListSizeImport
 from ..selectors import recent_imports
 
 IMPORT_PERMISSION = "levies.import_listsize"
+# Reading even the largest NHS file takes well under a minute; longer means no worker is reading it.
+STALLED_AFTER = timedelta(minutes=5)
 
 
 @admin.register(ListSize)
@@ -84,6 +89,8 @@ class ListSizeAdmin(admin.ModelAdmin):
             f"Check the list sizes in {staged.file_name}",
             staged=staged,
             preview=preview,
+            stalled=timezone.now() - staged.uploaded_at > STALLED_AFTER,
+            stalled_minutes=int(STALLED_AFTER.total_seconds() // 60),
             status_url=reverse("admin:levies_listsize_import_status", args=[staged.pk]),
         )
         return TemplateResponse(request, "admin/levies/listsize/import_preview.html", context)

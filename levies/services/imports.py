@@ -95,6 +95,8 @@ def list_size_import_read(*, import_id: int) -> None:
         return
     staged = ListSizeImport.objects.get(pk=import_id)
     quarter = staged.quarter
+    # Finish only if nobody discarded the file while it was being read.
+    reading = ListSizeImport.objects.filter(pk=import_id, status=ListSizeImport.Status.READING)
 
     def report_progress(chars: int) -> None:
         ListSizeImport.objects.filter(pk=import_id).update(progress_chars=chars)
@@ -106,7 +108,7 @@ def list_size_import_read(*, import_id: int) -> None:
         parsed = parse_list_sizes(text, quarter=quarter, on_progress=report_progress)
     except (FileProblem, OSError, EOFError) as error:
         message = str(error) if isinstance(error, FileProblem) else "The file could not be read: save it as CSV and upload it again."
-        ListSizeImport.objects.filter(pk=import_id).update(status=ListSizeImport.Status.FAILED, error=message, data=b"")
+        reading.update(status=ListSizeImport.Status.FAILED, error=message, data=b"")
         return
     known = set(Practice.objects.values_list("ods_code", flat=True))
     result = {
@@ -116,7 +118,7 @@ def list_size_import_read(*, import_id: int) -> None:
         "rows_read": parsed.rows_read,
         "rows_skipped": parsed.rows_skipped,
     }
-    ListSizeImport.objects.filter(pk=import_id).update(
+    reading.update(
         status=ListSizeImport.Status.READY,
         quarter_start=parsed.quarter.start if parsed.quarter else None,
         result=result,

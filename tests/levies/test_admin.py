@@ -237,3 +237,14 @@ def test_a_spreadsheet_file_is_refused_with_a_message(levy_admin_client):
 
     assert "The file is not a CSV file. Save it as CSV and upload it again." in response.content.decode()
     assert not ListSizeImport.objects.exists()
+
+
+def test_import_waiting_too_long_says_the_worker_may_have_stopped(levy_admin_client, levy_admin):
+    with time_machine.travel("2026-11-22 10:00 +00:00", tick=False):
+        staged = ListSizeImport.objects.create(file_name="x.csv", file_format="nhs", uploaded_by=levy_admin)
+    with time_machine.travel("2026-11-22 10:06 +00:00", tick=False):
+        levy_admin_client.force_login(levy_admin)
+        page = levy_admin_client.get(reverse("admin:levies_listsize_import_preview", args=[staged.pk])).content.decode()
+
+    assert "background worker may have stopped" in page
+    assert "Discard this file" in page

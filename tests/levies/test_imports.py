@@ -1,3 +1,4 @@
+import gzip
 import io
 from datetime import date
 
@@ -176,3 +177,28 @@ def test_file_missing_a_column_fails_with_a_reason(practices, upload):
 
     assert staged.status == ListSizeImport.Status.FAILED
     assert "NUMBER_OF_PATIENTS" in staged.error
+
+
+def test_file_discarded_while_being_read_stays_discarded(practices, importer, monkeypatch):
+    from levies.services import imports, list_size_import_discard
+
+    staged = ListSizeImport.objects.create(file_name="x.csv", file_format="nhs", uploaded_by=importer, data=gzip.compress(NHS_FILE.encode()))
+    real_parse = imports.parse_list_sizes
+
+    def parse_then_discard(*args, **kwargs):
+        parsed = real_parse(*args, **kwargs)
+        list_size_import_discard(import_id=staged.pk)  # someone presses Discard meanwhile
+        return parsed
+
+    monkeypatch.setattr(imports, "parse_list_sizes", parse_then_discard)
+    list_size_import_read(import_id=staged.pk)
+
+    staged.refresh_from_db()
+    assert staged.status == ListSizeImport.Status.DISCARDED
+
+
+def test_nhs_file_without_total_rows_says_which_file_to_use(practices, upload):
+    staged = upload(NHS_HEADER + nhs_row("P81001", "5000", sex="FEMALE"))
+
+    assert staged.status == ListSizeImport.Status.FAILED
+    assert "gp-reg-pat-prac-all.csv" in staged.error
