@@ -8,6 +8,7 @@ from django.test import Client
 
 from levies.models import LevyKind, ListSizeImport
 from levies.services import list_size_import_read
+from members.models import User
 from tests.conftest import give_totp
 from tests.e2e.conftest import assert_accessible, log_in
 from tests.factories import PASSWORD, MembershipFactory, PracticeFactory, StaffFactory
@@ -39,15 +40,37 @@ def test_practice_manager_reads_their_levies(page):
         assert_accessible(page)
 
 
-def test_import_page_shows_progress_then_the_preview(page, live_server):
-    PracticeFactory(ods_code="P81001")
-    # Live-server tests empty the tables between tests, groups included: give the permission directly.
+def log_in_as_levy_administrator(page, live_server) -> User:
+    # Live-server tests empty the tables between tests, groups included: give the permissions directly.
     staff = StaffFactory()
-    staff.user_permissions.add(*Permission.objects.filter(codename__in=["import_listsize", "view_listsize"]))
+    staff.user_permissions.add(
+        *Permission.objects.filter(codename__in=["import_listsize", "view_listsize", "view_remittance"])
+    )
     give_totp(staff)
     client = Client()
     client.force_login(staff)
     page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    return staff
+
+
+def test_staff_upload_and_quarter_view_pages_are_accessible(page, live_server):
+    log_in_as_levy_administrator(page, live_server)
+    LevyRateFactory(financial_year="2026/27", kind=LevyKind.STATUTORY)
+    ListSizeFactory(practice=PracticeFactory(gpdf_opt_out=True), quarter_start=date(2026, 4, 1))
+
+    page.goto("/admin/levies/listsize/import/")
+    page.get_by_role("button", name="Upload and check").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    assert_accessible(page)
+
+    page.goto("/admin/levies/remittance/reconciliation/?quarter=2026-04-01")
+    assert "£1,074.57" in page.get_by_test_id("reconciliation").inner_text()
+    assert_accessible(page)
+
+
+def test_import_page_shows_progress_then_the_preview(page, live_server):
+    PracticeFactory(ods_code="P81001")
+    staff = log_in_as_levy_administrator(page, live_server)
     content = NHS_HEADER + nhs_row("P81001", "10234")
     staged = ListSizeImport.objects.create(
         file_name="gp-reg-pat-prac-all.csv", file_format="nhs", data=gzip.compress(content.encode()),
