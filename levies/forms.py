@@ -8,10 +8,12 @@ from members.models import PCN
 
 from .listsize_csv import NHS, PLAIN, detect_format
 from .models import LevyKind
+from .remittance_csv import RemittanceFileProblem, parse_remittances
 from .periods import Quarter, financial_year_label, quarters_between, quarters_of_year
 from .services import ReconciliationState
 
 MAX_UPLOAD_BYTES = 250 * 1024 * 1024
+MAX_REMITTANCE_BYTES = 5 * 1024 * 1024
 
 
 def quarter_choices(*, back: int = 8, ahead: int = 1, today: date | None = None) -> list[tuple[str, str]]:
@@ -86,6 +88,27 @@ class Period:
 
 def _quarter_period(quarter: Quarter) -> Period:
     return Period([quarter], quarter.label, f"{quarter.financial_year.replace('/', '-')}-q{quarter.number}")
+
+
+class RemittanceUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Remittances file (CSV)",
+        help_text="A header row, then one payment a row: ods_code, financial_year, quarter, levy, amount, "
+        "date_received, reference.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_REMITTANCE_BYTES:
+            raise forms.ValidationError("The file is larger than 5 MB. A year's remittances for the LMC fit well within that.")
+        text = upload.read().decode("utf-8-sig", errors="replace")
+        if "\x00" in text:
+            raise forms.ValidationError("The file is not a CSV file. Save it as CSV and upload it again.")
+        try:
+            self.cleaned_data["parsed"] = parse_remittances(text.splitlines(keepends=True))
+        except RemittanceFileProblem as problem:
+            raise forms.ValidationError(str(problem)) from problem
+        return upload
 
 
 class ReconciliationFilterForm(forms.Form):

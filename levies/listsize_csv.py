@@ -19,9 +19,9 @@ import csv
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
-from .periods import Quarter
+from .periods import Quarter, parse_date
 
 NHS = "nhs"
 PLAIN = "plain"
@@ -66,11 +66,9 @@ def detect_format(header_line: str) -> str:
 def parse_extract_date(text: str) -> date:
     """Return the date in an NHS EXTRACT_DATE such as 01OCT2026 or 2026-10-01; raise ValueError otherwise."""
     cleaned = text.strip()
-    for pattern in _EXTRACT_DATE_FORMATS:
-        try:
-            return datetime.strptime(cleaned, pattern).date()
-        except ValueError:
-            continue
+    day = parse_date(cleaned, _EXTRACT_DATE_FORMATS)
+    if day is not None:
+        return day
     raise ValueError(f"EXTRACT_DATE “{cleaned}” is not a date like 01OCT2026 or 2026-10-01.")
 
 

@@ -130,6 +130,13 @@ class Remittance(models.Model):
         ordering = ["-financial_year", "-quarter", "practice__name", "kind"]
         constraints = [
             models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="levies_remittance_quarter"),
+            # A commissioner's reference is one payment: never record it twice (imports rely on this).
+            models.UniqueConstraint(
+                fields=["practice", "financial_year", "quarter", "kind", "reference"],
+                condition=~Q(reference=""),
+                name="levies_remittance_reference_once",
+                violation_error_message="This remittance reference is already recorded for this practice, quarter and levy.",
+            ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="levies_remittance_not_negative"),
             models.CheckConstraint(
                 condition=Q(financial_year__regex=FINANCIAL_YEAR_PATTERN),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 # The month each quarter of a financial year starts in: Q1 April ... Q4 January.
 QUARTER_START_MONTHS = (4, 7, 10, 1)
@@ -45,6 +45,16 @@ def financial_year_start(label: str) -> int:
 def financial_year_of(day: date) -> str:
     """Return the label of the financial year that contains `day`."""
     return financial_year_label(day.year if day.month >= 4 else day.year - 1)
+
+
+def parse_date(text: str, patterns: tuple[str, ...]) -> date | None:
+    """Return the date `text` holds in the first of `patterns` (strptime) that fits, or None."""
+    for pattern in patterns:
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 def is_quarter_start(day: date) -> bool:

@@ -1,18 +1,27 @@
 """Remittances in the admin, and the quarter view of expected against remitted, with its CSV export."""
 
 import csv
+import secrets
+from datetime import date
+from decimal import Decimal
 
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.views.decorators.http import require_POST
 
-from ..forms import ReconciliationFilterForm
+from .. import services
+from ..forms import ReconciliationFilterForm, RemittanceUploadForm
 from ..models import LevyKind, Remittance
 from ..money import format_pounds
 from ..selectors import reconciliation_lines
+from ..remittance_csv import RemittanceRow
 from ..services import ReconciliationState, reconciliation_totals
+
+SESSION_KEY = "levies_remittance_import"
 
 VIEW_PERMISSION = "levies.view_remittance"
 CSV_HEADER = [
@@ -40,7 +49,53 @@ class RemittanceAdmin(admin.ModelAdmin):
         return [
             path("reconciliation/", wrap(self.reconciliation_view), name="levies_reconciliation"),
             path("reconciliation/export/", wrap(self.reconciliation_csv_view), name="levies_reconciliation_csv"),
+            path("import/", wrap(self.import_view), name="levies_remittance_import"),
+            path("import/confirm/", wrap(require_POST(self.import_confirm_view)), name="levies_remittance_import_confirm"),
         ] + super().get_urls()
+
+    def _require_add_permission(self, request) -> None:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+
+    def import_view(self, request):
+        """Upload a remittances CSV and see what it would record; the rows wait in the session for confirmation."""
+        self._require_add_permission(request)
+        form = RemittanceUploadForm(request.POST or None, request.FILES or None)
+        preview = None
+        if request.method == "POST" and form.is_valid():
+            parsed = form.cleaned_data["parsed"]
+            preview = services.remittance_import_preview(
+                rows=parsed.rows, bad_rows=[(bad.line, bad.reason) for bad in parsed.bad_rows]
+            )
+            request.session.pop(SESSION_KEY, None)
+            if preview.can_confirm:
+                # Kept on the server (the session), so what is confirmed is exactly what was previewed.
+                request.session[SESSION_KEY] = {"token": secrets.token_urlsafe(16), "rows": [_stored(r) for r in preview.new]}
+            form = RemittanceUploadForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import remittances",
+            "form": form,
+            "preview": preview,
+            "token": request.session.get(SESSION_KEY, {}).get("token") if preview else "",
+        }
+        return TemplateResponse(request, "admin/levies/remittance/import.html", context)
+
+    def import_confirm_view(self, request):
+        self._require_add_permission(request)
+        staged = request.session.get(SESSION_KEY) or {}
+        if not staged or not secrets.compare_digest(staged.get("token", ""), request.POST.get("token", "")):
+            messages.error(request, "That preview has expired, so nothing was recorded. Upload the file again.")
+            return redirect("admin:levies_remittance_import")
+        try:
+            count = services.remittance_import_apply(rows=[_loaded(row) for row in staged["rows"]])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("admin:levies_remittance_import")
+        del request.session[SESSION_KEY]
+        messages.success(request, f"Recorded {count} remittances. The quarter view now includes them.")
+        return redirect("admin:levies_remittance_changelist")
 
     def _filtered(self, request):
         if not request.user.has_perm(VIEW_PERMISSION):
@@ -103,6 +158,16 @@ class RemittanceAdmin(admin.ModelAdmin):
                 ]
             )
         return response
+
+
+def _stored(row: RemittanceRow) -> list:
+    return [row.line, row.ods_code, row.financial_year, row.quarter, row.kind, str(row.amount),
+            row.date_received.isoformat(), row.reference]  # fmt: skip
+
+
+def _loaded(values: list) -> RemittanceRow:
+    line, code, year, quarter, kind, amount, received, reference = values
+    return RemittanceRow(line, code, year, quarter, kind, Decimal(amount), date.fromisoformat(received), reference)
 
 
 def _safe(text: str) -> str:

@@ -20,3 +20,4 @@ from .reconciliation import (  # noqa: F401
     quarterly_levy,
     reconciliation_totals,
 )
+from .remittances import RemittancePreview, remittance_import_apply, remittance_import_preview  # noqa: F401

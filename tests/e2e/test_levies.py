@@ -44,7 +44,7 @@ def log_in_as_levy_administrator(page, live_server) -> User:
     # Live-server tests empty the tables between tests, groups included: give the permissions directly.
     staff = StaffFactory()
     staff.user_permissions.add(
-        *Permission.objects.filter(codename__in=["import_listsize", "view_listsize", "view_remittance"])
+        *Permission.objects.filter(codename__in=["import_listsize", "view_listsize", "view_remittance", "add_remittance"])
     )
     give_totp(staff)
     client = Client()
@@ -61,6 +61,9 @@ def test_staff_upload_and_quarter_view_pages_are_accessible(page, live_server):
     page.goto("/admin/levies/listsize/import/")
     page.get_by_role("button", name="Upload and check").click()
     assert page.get_by_text("There is a problem").is_visible()
+    assert_accessible(page)
+
+    page.goto("/admin/levies/remittance/import/")
     assert_accessible(page)
 
     page.goto("/admin/levies/remittance/reconciliation/?quarter=2026-04-01")
