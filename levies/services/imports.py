@@ -23,8 +23,6 @@ from ..listsize_csv import NHS, FileProblem, parse_list_sizes
 from ..models import ListSize, ListSizeImport
 from ..periods import Quarter
 
-# Rows listed on the preview page; the counts always cover the whole file.
-PREVIEW_LIMIT = 500
 CHUNK = 1024 * 1024
 BULK_BATCH = 1000
 
