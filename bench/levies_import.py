@@ -8,7 +8,7 @@ NHS single-year-of-age file (about 1.4 million rows for 7,000 practices). It cre
 practices (bulk_create, ODS codes Z00001...), writes the CSV in memory (each
 practice's all-ages row plus rows for one sex, as in the NHS file), reads it
 and applies it, then imports the same file again, which must change
-nothing. It prints rows per second and exits non-zero if any count is wrong.
+nothing, then a file where every list size has changed. It prints rows per second and exits non-zero if any count is wrong.
 Its own practices and list sizes are deleted afterwards.
 """
 
@@ -53,11 +53,11 @@ def clean_up() -> None:
     ours.delete()
 
 
-def make_csv(count: int, ages: int) -> tuple[str, int, int]:
+def make_csv(count: int, ages: int, *, grown: int = 0) -> tuple[str, int, int]:
     """Return the CSV text, its number of data rows and the total of the all-ages rows."""
     lines, total = [HEADER], 0
     for n in range(1, count + 1):
-        code, patients = f"{PREFIX}{n:05d}", 3_000 + (n * 7_919) % 15_000
+        code, patients = f"{PREFIX}{n:05d}", 3_000 + (n * 7_919) % 15_000 + grown
         total += patients
         row = f"GP_PRAC_PAT_LIST,01OCT2026,GP,00R,E38000226,{code},PR1 2AB,"
         lines.append(f"{row}ALL,ALL,{patients}\n")
@@ -87,7 +87,7 @@ def run(count: int, ages: int) -> list[str]:
     text, rows, total = make_csv(count, ages)
     print(f"Database: {connection.vendor}. Set-up ({count:,} practices, {len(text) / 1e6:.1f} MB CSV): {time.perf_counter() - started:.2f}s")
 
-    def import_once(label: str):
+    def import_once(label: str, text: str = text):
         t0 = time.perf_counter()
         with transaction.atomic():
             staged = list_size_import_start(upload=io.BytesIO(text.encode()), file_name=FILE_NAME, file_format="nhs",
@@ -116,6 +116,10 @@ def run(count: int, ages: int) -> list[str]:
     second = import_once("Same file again")
     if (second.created, second.updated, second.unchanged) != (0, 0, count):
         problems.append(f"importing the same file again should change nothing, got {second}")
+    text, _rows, total = make_csv(count, ages, grown=1)
+    third = import_once("Every practice one patient more", text)
+    if (third.created, third.updated, third.unchanged) != (0, count, 0) or saved.aggregate(total=Sum("patients"))["total"] != total:
+        problems.append(f"a file with every list size changed should update them all, got {third}")
     clean_up()
     return problems
 

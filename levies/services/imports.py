@@ -25,6 +25,8 @@ from ..periods import Quarter
 
 CHUNK = 1024 * 1024
 BULK_BATCH = 1000
+# bulk_update writes one CASE per field with a branch per row: small batches keep that quick.
+UPDATE_BATCH = 200
 
 
 @dataclass
@@ -125,9 +127,14 @@ def list_size_import_read(*, import_id: int) -> None:
     )
 
 
-def _current(*, quarter: Quarter) -> dict[str, tuple[Practice, ListSize | None]]:
-    """Map every practice's ODS code to the practice and its list size for `quarter` (two queries)."""
-    sizes = {size.practice_id: size for size in ListSize.objects.filter(quarter_start=quarter.start)}
+def _current(*, quarter: Quarter, lock: bool = False) -> dict[str, tuple[Practice, ListSize | None]]:
+    """Map every practice's ODS code to the practice and its list size for `quarter` (two queries).
+
+    With `lock`, hold the quarter's list sizes (in one order, so two imports
+    queue rather than deadlock) until the transaction ends.
+    """
+    rows = ListSize.objects.filter(quarter_start=quarter.start).order_by("pk")
+    sizes = {size.practice_id: size for size in (rows.select_for_update() if lock else rows)}
     return {practice.ods_code: (practice, sizes.get(practice.pk)) for practice in Practice.objects.all()}
 
 
@@ -171,7 +178,7 @@ def list_size_import_apply(*, import_id: int, applied_by: User) -> ImportOutcome
         if staged.result.get("bad_rows"):
             raise ValidationError("This file has rows that cannot be read. Correct them and upload the file again.")
         quarter = staged.quarter
-        current = _current(quarter=quarter)
+        current = _current(quarter=quarter, lock=True)
         source = ListSize.Source.NHS_FILE if staged.file_format == NHS else ListSize.Source.PLAIN_FILE
         now = timezone.now()
         new, changed, unchanged = [], [], 0
@@ -183,8 +190,7 @@ def list_size_import_apply(*, import_id: int, applied_by: User) -> ImportOutcome
                 new.append(ListSize(practice=practice, quarter_start=quarter.start, patients=patients, source=source,
                                     imported_by=applied_by, import_batch=staged))  # fmt: skip
             elif size.patients != patients:
-                size.patients, size.source, size.imported_at = patients, source, now
-                size.imported_by, size.import_batch = applied_by, staged
+                size.patients = patients
                 changed.append(size)
             else:
                 unchanged += 1
@@ -192,9 +198,13 @@ def list_size_import_apply(*, import_id: int, applied_by: User) -> ImportOutcome
         # constraints still guard the invariants, so per-row full_clean is skipped.
         try:
             ListSize.objects.bulk_create(new, batch_size=BULK_BATCH)
-            ListSize.objects.bulk_update(
-                changed, ["patients", "source", "imported_at", "imported_by", "import_batch"], batch_size=BULK_BATCH
-            )
+            # Only the number differs from row to row; the rest is the same for every changed row.
+            ListSize.objects.bulk_update(changed, ["patients"], batch_size=UPDATE_BATCH)
+            changed_ids = [size.pk for size in changed]
+            for start in range(0, len(changed_ids), BULK_BATCH):
+                ListSize.objects.filter(pk__in=changed_ids[start : start + BULK_BATCH]).update(
+                    source=source, imported_at=now, imported_by=applied_by, import_batch=staged
+                )
         except IntegrityError as error:
             raise ValidationError(
                 "Someone else saved list sizes for this quarter at the same moment. Nothing was imported: "

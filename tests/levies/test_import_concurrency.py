@@ -64,3 +64,16 @@ def test_two_files_for_the_same_quarter_confirmed_at_once_never_half_apply():
     # If the two really overlap the second is refused; if not, it replaces the first in full.
     assert outcomes in (["applied", "refused"], ["applied", "applied"])
     assert sizes in ({"P81001": 10234, "P81002": 7950}, {"P81001": 10000, "P81002": 8000})
+
+
+def test_two_files_changing_the_same_list_sizes_at_once_queue_rather_than_deadlock():
+    for code in ("P81001", "P81002"):
+        ListSize.objects.create(practice=PracticeFactory(ods_code=code), quarter_start=date(2026, 10, 1), patients=1)
+    first = ready_import(("P81001", 10234), ("P81002", 7950))
+    second = ready_import(("P81002", 8000), ("P81001", 10000))
+
+    outcomes = confirm_at_once(first.pk, second.pk)
+
+    sizes = dict(ListSize.objects.values_list("practice__ods_code", "patients"))
+    assert outcomes == ["applied", "applied"]
+    assert sizes in ({"P81001": 10234, "P81002": 7950}, {"P81001": 10000, "P81002": 8000})
