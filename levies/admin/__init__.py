@@ -1,0 +1,3 @@
+"""Django admin for levies: rates, list sizes and their import, remittances and the quarter reconciliation."""
+
+from . import imports, rates, remittances  # noqa: F401

@@ -1,0 +1,50 @@
+from django import template
+
+from ..money import format_pounds
+
+register = template.Library()
+
+
+@register.filter
+def pounds(value):
+    """Show a Decimal amount as £1,074.57 (a dash when unknown)."""
+    return format_pounds(value)
+
+
+@register.filter
+def pounds_apart(difference) -> str:
+    """Say a difference the way a person would: "£74.57 short" or "£12.40 over"."""
+    if difference is None:
+        return ""
+    return f"{format_pounds(abs(difference))} {'short' if difference < 0 else 'over'}"
+
+
+@register.filter
+def state_badge(state: str) -> str:
+    """The Bootstrap colour for a reconciliation state."""
+    return {"matched": "success", "not_due": "secondary", "over": "info", "short": "warning", "missing": "danger"}.get(
+        state, "dark"
+    )
+
+
+_MEMBER_STATE = {
+    "matched": "Received in full",
+    "short": "Less than expected",
+    "over": "More than expected",
+    "missing": "Not received yet",
+    "not_due": "Nothing due",
+    "no_list_size": "List size not published yet",
+    "no_rate": "Rate not set yet",
+}
+
+
+@register.filter
+def member_state(state: str) -> str:
+    """Say a reconciliation state the way a practice manager would."""
+    return _MEMBER_STATE.get(state, state)
+
+
+@register.filter
+def get_count(counter, key) -> int:
+    """How many of `key` a Counter holds (templates cannot index a dict by a variable)."""
+    return counter.get(key, 0)
