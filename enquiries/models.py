@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -219,7 +220,9 @@ class RetentionPolicy(models.Model):
 
     topic = models.CharField(max_length=30, choices=Topic, unique=True)
     years_after_closing = models.PositiveSmallIntegerField(
-        default=6, help_text="Whole years after the enquiry is closed before its text and names are removed."
+        default=6,
+        validators=[MinValueValidator(1, "Keep enquiries for at least 1 year after closing.")],
+        help_text="Whole years after the enquiry is closed before its text and names are removed.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,11 +1,13 @@
 """Admin for data protection: the read-only access log, subject access exports,
 retention periods, and mixins for the triage Enquiry admin.
 
-Wiring into the triage admin (enquiries/admin/triage.py):
+Wiring into the triage admin (enquiries/admin/triage.py), see docs/readme/data_protection.md:
 
-    class EnquiryAdmin(EnquiryDataProtectionAdminMixin, SimpleHistoryAdmin): ...
+    class EnquiryAdmin(EnquiryDataProtectionAdminMixin, admin.ModelAdmin):
+        def get_queryset(self, request):
+            return self.visible_only(request, enquiry_list_for_triage(...))
 
-and, in the CSV export action, `self.log_export(request, queryset)`.
+and, in the CSV export, `self.log_export(request, queryset)`.
 """
 
 from urllib.parse import urlencode
@@ -79,11 +81,15 @@ class EnquiryAccessAdmin(ReadOnlyLogAdmin):
 
 @admin.register(PersonalDataExport)
 class PersonalDataExportAdmin(ReadOnlyLogAdmin):
-    list_display = ["at", "subject", "produced_by", "ip_address"]
+    list_display = ["at", "subject", "subject_email", "produced_by", "ip_address"]
     list_filter = ["at"]
     search_fields = ["subject__email", "subject__last_name", "produced_by__email", "produced_by__last_name"]
     list_select_related = ["subject", "produced_by"]
     date_hierarchy = "at"
+
+    @admin.display(description="email", ordering="subject__email")
+    def subject_email(self, obj: PersonalDataExport) -> str:
+        return obj.subject.email
 
 
 @admin.register(RetentionPolicy)
@@ -152,7 +158,14 @@ class RestrictedEnquiryAdminMixin:
     restrict_template = "admin/enquiries/enquiry/restrict.html"
 
     def get_queryset(self, request):
-        return enquiries_visible_to_staff(user=request.user, queryset=super().get_queryset(request))
+        return self.visible_only(request, super().get_queryset(request))
+
+    def visible_only(self, request, queryset):
+        """Narrow `queryset` to the enquiries the requesting staff user may see.
+
+        An admin whose own get_queryset does not call super() wraps its result in this.
+        """
+        return enquiries_visible_to_staff(user=request.user, queryset=queryset)
 
     def get_actions(self, request):
         actions = super().get_actions(request)
