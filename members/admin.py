@@ -71,11 +71,14 @@ class UserAdmin(DjangoUserAdmin):
                 messages.SUCCESS,
             )
             return None
+        from enquiries.selectors import restricted_enquiries_orphaned_by
+
         context = {
             **self.admin_site.each_context(request),
             "title": "Deactivate accounts of people who left their practice",
             "opts": self.model._meta,
             "people": queryset,
+            "orphaned": restricted_enquiries_orphaned_by(leaving=queryset),
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/members/user/deactivate_confirmation.html", context)

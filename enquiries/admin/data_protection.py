@@ -145,6 +145,12 @@ class AccessLoggedAdminMixin:
         self._log_view(request, object_id, response, context_key="object", note="History")
         return response
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Only routed by simple_history's SimpleHistoryAdmin: a past version shows past text.
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        self._log_view(request, object_id, response, context_key="original", note="Past version")
+        return response
+
     def log_export(self, request, queryset) -> int:
         """Record that the requesting user exported every enquiry in `queryset`."""
         return enquiry_access_record(user=request.user, enquiries=queryset, action=AccessAction.EXPORTED, request=request)

@@ -1,5 +1,6 @@
 """Read side of data protection: who may see an enquiry, the access log, retention."""
 
+from collections.abc import Iterable
 from datetime import datetime
 from functools import reduce
 from operator import or_
@@ -18,6 +19,7 @@ __all__ = [
     "enquiries_visible_to_staff",
     "enquiry_is_visible_to_staff",
     "enquiry_is_restricted",
+    "restricted_enquiries_orphaned_by",
     "enquiry_access_log",
     "restriction_officer_choices",
     "retention_years_by_topic",
@@ -50,6 +52,16 @@ def enquiry_is_visible_to_staff(*, user: User, enquiry: Enquiry) -> bool:
 
 def enquiry_is_restricted(*, enquiry: Enquiry) -> bool:
     return _Restriction.objects.filter(enquiry_id=enquiry.pk).exists()
+
+
+def restricted_enquiries_orphaned_by(*, leaving: Iterable[User]) -> QuerySet[Enquiry]:
+    """Return restricted enquiries that no active officer could see once `leaving` are deactivated."""
+    leaving_ids = [user.pk for user in leaving]
+    names_leaver = Exists(_Restriction.objects.filter(enquiry_id=OuterRef("pk"), user_id__in=leaving_ids))
+    names_someone_staying = Exists(
+        _Restriction.objects.filter(enquiry_id=OuterRef("pk"), user__is_active=True).exclude(user_id__in=leaving_ids)
+    )
+    return Enquiry.objects.filter(names_leaver, ~names_someone_staying).order_by("reference")
 
 
 def enquiry_access_log(*, enquiry: Enquiry | None = None, user: User | None = None) -> QuerySet[EnquiryAccess]:

@@ -163,3 +163,14 @@ def test_access_log_link_on_the_admin_index_only_for_those_allowed(client, triag
 
     client.force_login(triage_lead)
     assert reverse("admin:enquiries_enquiryaccess_changelist") in client.get("/" + settings.LMC_ADMIN_PATH).content.decode()
+
+
+def test_opening_a_past_version_of_an_enquiry_is_logged(client, officer):
+    enquiry = EnquiryFactory()
+    version = enquiry.history.earliest()
+    client.force_login(officer)
+
+    assert client.get(f"{TEST_ADMIN}{enquiry.pk}/history/{version.history_id}/").status_code == 200
+
+    row = EnquiryAccess.objects.get()
+    assert (row.enquiry, row.action, row.note) == (enquiry, AccessAction.VIEWED, "Past version")

@@ -77,3 +77,21 @@ def test_officer_without_change_rights_is_not_offered_deactivation(client, offic
 
     leaver.refresh_from_db()
     assert leaver.is_active
+
+
+def test_confirmation_warns_when_a_leaving_officer_is_the_last_who_can_see_a_restricted_enquiry(
+    client, triage_lead, officer, other_officer
+):
+    from enquiries.services import enquiry_restrict
+
+    only_them = enquiry_restrict(enquiry=EnquiryFactory(), officers=[officer], by=triage_lead)
+    shared = enquiry_restrict(enquiry=EnquiryFactory(), officers=[officer, other_officer], by=triage_lead)
+    client.force_login(triage_lead)
+
+    page = client.post(
+        USERS_ADMIN, {"action": "deactivate_left_practice", "_selected_action": [officer.pk, triage_lead.pk]}
+    ).content.decode()
+
+    assert "No one else who stays could see" in page
+    assert only_them.reference in page
+    assert shared.reference not in page

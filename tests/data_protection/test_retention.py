@@ -248,3 +248,32 @@ def test_staff_notes_are_deleted_when_the_enquiry_is_anonymised(officer):
 )
 def test_retention_years_are_calendar_years_with_leap_days_handled(moment, years, expected):
     assert add_years(moment, years) == expected
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_anonymise_each_enquiry_once():
+    import threading
+
+    from django.db import connection
+
+    closed_enquiry(closed_at=add_years(NOW, -7))
+    closed_enquiry(closed_at=add_years(NOW, -8))
+    start = threading.Barrier(2)
+    results = []
+
+    def run():
+        try:
+            start.wait()
+            results.append(len(enquiries_anonymise_due(now=NOW)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sum(results) == 2
+    assert EnquiryAccess.objects.filter(action=AccessAction.ANONYMISED).count() == 2
