@@ -1,4 +1,4 @@
-"""Read side of data protection: who may see an enquiry, the access log, retention."""
+"""Read side of data protection: who may see an enquiry, and what is past retention."""
 
 from collections.abc import Iterable
 from datetime import datetime
@@ -12,15 +12,13 @@ from django.utils import timezone
 from members.models import User
 from members.permissions import OFFICERS, TRIAGE_LEAD
 
-from ..models import Enquiry, EnquiryAccess, RetentionPolicy, Status, Topic
+from ..models import Enquiry, RetentionPolicy, Status, Topic
 from ..retention import add_years
 
 __all__ = [
     "enquiries_visible_to_staff",
     "enquiry_is_visible_to_staff",
-    "enquiry_is_restricted",
     "restricted_enquiries_orphaned_by",
-    "enquiry_access_log",
     "restriction_officer_choices",
     "retention_years_by_topic",
     "enquiries_past_retention",
@@ -50,10 +48,6 @@ def enquiry_is_visible_to_staff(*, user: User, enquiry: Enquiry) -> bool:
     return enquiries_visible_to_staff(user=user, queryset=Enquiry.objects.filter(pk=enquiry.pk)).exists()
 
 
-def enquiry_is_restricted(*, enquiry: Enquiry) -> bool:
-    return _Restriction.objects.filter(enquiry_id=enquiry.pk).exists()
-
-
 def restricted_enquiries_orphaned_by(*, leaving: Iterable[User]) -> QuerySet[Enquiry]:
     """Return restricted enquiries that no active officer could see once `leaving` are deactivated."""
     leaving_ids = [user.pk for user in leaving]
@@ -62,16 +56,6 @@ def restricted_enquiries_orphaned_by(*, leaving: Iterable[User]) -> QuerySet[Enq
         _Restriction.objects.filter(enquiry_id=OuterRef("pk"), user__is_active=True).exclude(user_id__in=leaving_ids)
     )
     return Enquiry.objects.filter(names_leaver, ~names_someone_staying).order_by("reference")
-
-
-def enquiry_access_log(*, enquiry: Enquiry | None = None, user: User | None = None) -> QuerySet[EnquiryAccess]:
-    """Return access-log rows, newest first, for one enquiry and/or one staff user."""
-    rows = EnquiryAccess.objects.select_related("enquiry", "user")
-    if enquiry is not None:
-        rows = rows.filter(enquiry=enquiry)
-    if user is not None:
-        rows = rows.filter(user=user)
-    return rows
 
 
 def restriction_officer_choices() -> QuerySet[User]:
