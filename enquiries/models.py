@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from members.models import PCN, Practice
@@ -80,6 +82,22 @@ class Enquiry(models.Model):
     # the enquiry already made instead of making a second one.
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Data protection (see the section at the end of this module). An enquiry
+    # is restricted when `restricted_to` names anyone: then only those staff see it.
+    restricted_to = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="restricted_enquiries",
+        help_text="When anyone is named here, only they can see this enquiry.",
+    )
+    restricted_at = models.DateTimeField(null=True, blank=True)
+    restricted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    anonymised_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the text and names were removed under the retention policy."
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -241,3 +259,99 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.enquiry.reference}"
+
+
+# --- Data protection ---
+# Who looked at which enquiry, subject access exports and retention periods.
+# The rules live in enquiries/services/data_protection.py.
+
+
+class AccessAction(models.TextChoices):
+    VIEWED = "viewed", "Viewed"
+    EXPORTED = "exported", "Exported"
+    RESTRICTED = "restricted", "Restricted to named officers"
+    UNRESTRICTED = "unrestricted", "Restriction lifted"
+    SUBJECT_ACCESS = "subject_access", "Included in a subject access export"
+    ANONYMISED = "anonymised", "Anonymised (retention policy)"
+
+
+class EnquiryAccess(models.Model):
+    """One staff access to an enquiry: who, when, what they did and from where.
+
+    Rows are only ever inserted. The enquiry and the user are protected from
+    deletion so the record cannot be lost by deleting what it is about.
+    """
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.PROTECT, related_name="access_log")
+    # Empty for the system (the retention job).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="enquiry_accesses"
+    )
+    action = models.CharField(max_length=20, choices=AccessAction)
+    at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "enquiry access"
+        verbose_name_plural = "enquiry access log"
+        # Nobody may add, change or delete log rows through Django's permissions.
+        default_permissions = ("view",)
+        permissions = [
+            ("restrict_enquiry", "Can restrict an enquiry to named officers"),
+            ("export_personal_data", "Can produce a person's subject access export"),
+        ]
+        indexes = [
+            models.Index(fields=["enquiry", "-at"], name="enq_access_enquiry_idx"),
+            models.Index(fields=["user", "-at"], name="enq_access_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        who = self.user or "System"
+        return f"{who} {self.get_action_display().lower()} enquiry {self.enquiry_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class PersonalDataExport(models.Model):
+    """A subject access export produced for a person, by themselves or by staff."""
+
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="personal_data_exports"
+    )
+    produced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="personal_data_exports_produced"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"Personal data of {self.subject} produced by {self.produced_by} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class RetentionPolicy(models.Model):
+    """How long after closing an enquiry on a topic keeps its text and names.
+
+    Topics without a row use the setting LMC_RETENTION_YEARS_DEFAULT.
+    """
+
+    topic = models.CharField(max_length=30, choices=Topic, unique=True)
+    years_after_closing = models.PositiveSmallIntegerField(
+        default=6,
+        validators=[MinValueValidator(1, "Keep enquiries for at least 1 year after closing.")],
+        help_text="Whole years after the enquiry is closed before its text and names are removed.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["topic"]
+        verbose_name_plural = "retention policies"
+        constraints = [
+            models.CheckConstraint(condition=Q(years_after_closing__gte=1), name="enq_retention_at_least_a_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_topic_display()}: {self.years_after_closing} years after closing"

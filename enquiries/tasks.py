@@ -6,7 +6,7 @@ from lmcportal.mail.services import emails_deliver_due
 
 from . import services
 
-__all__ = ["resume_ended_pcn_pauses", "send_sla_reminders"]
+__all__ = ["anonymise_enquiries_past_retention", "resume_ended_pcn_pauses", "send_sla_reminders"]
 
 
 @shared_task(name="enquiries.tasks.send_sla_reminders", ignore_result=True, expires=15 * 60)
@@ -25,3 +25,9 @@ def send_sla_reminders() -> int:
 def resume_ended_pcn_pauses() -> int:
     """End PCN support pauses whose end date has come; held enquiries start their SLA. Return how many resumed."""
     return services.pcn_support_resume_due()
+
+
+@shared_task(name="enquiries.tasks.anonymise_enquiries_past_retention", ignore_result=True, expires=6 * 3600)
+def anonymise_enquiries_past_retention() -> int:
+    """Anonymise closed enquiries past their topic's retention period; return how many."""
+    return len(services.enquiries_anonymise_due())

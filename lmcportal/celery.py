@@ -23,26 +23,49 @@ def periodic_task_add(
     *,
     name: str,
     task: str,
-    every_minutes: int,
     description: str,
+    every_minutes: int | None = None,
+    daily_at: tuple[int, int] | None = None,
     expire_seconds: int | None = None,
 ) -> None:
-    """Put `task` on beat's schedule every `every_minutes` minutes (idempotent; for data migrations).
+    """Put `task` on beat's schedule (idempotent; for data migrations).
 
-    `apps` is the migration's app registry. `expire_seconds` drops a run that
-    waited in the queue longer than that (the next run does the same work).
+    Give `every_minutes` for an interval, or `daily_at=(hour, minute)` for once a
+    day, London time. `apps` is the migration's app registry. `expire_seconds`
+    drops a run that waited in the queue longer than that (the next run does
+    the same work).
     """
     from django.utils import timezone
 
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
+    if (every_minutes is None) == (daily_at is None):
+        raise ValueError("Give exactly one of every_minutes and daily_at.")
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
     PeriodicTasks = apps.get_model("django_celery_beat", "PeriodicTasks")
-    interval, _ = IntervalSchedule.objects.get_or_create(every=every_minutes, period="minutes")
+    if every_minutes is not None:
+        schedule = {
+            "interval": apps.get_model("django_celery_beat", "IntervalSchedule").objects.get_or_create(
+                every=every_minutes, period="minutes"
+            )[0],
+            "crontab": None,
+        }
+    else:
+        hour, minute = daily_at
+        schedule = {
+            "interval": None,
+            "crontab": apps.get_model("django_celery_beat", "CrontabSchedule").objects.get_or_create(
+                minute=str(minute),
+                hour=str(hour),
+                day_of_week="*",
+                day_of_month="*",
+                month_of_year="*",
+                timezone="Europe/London",
+            )[0],
+        }
     PeriodicTask.objects.update_or_create(
         name=name,
         defaults={
             "task": task,
-            "interval": interval,
+            **schedule,
             "enabled": True,
             "description": description,
             "expire_seconds": expire_seconds,

@@ -70,3 +70,25 @@ def invitation_accept(*, user: User, password: str) -> None:
     address.verified = True
     address.primary = True
     address.save()
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> int:
+    """Close the account of someone who has left their practice; return the sessions ended.
+
+    They can no longer log in, their memberships end and every session they
+    have open is ended now. What they submitted stays with the practice: an
+    enquiry belongs to the practice, not to the person who wrote it.
+    """
+    from django.contrib.sessions.models import Session
+
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    user.memberships.update(is_active=False)
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)

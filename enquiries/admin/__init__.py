@@ -1,3 +1,3 @@
-"""Django admin for enquiries: the triage dashboard and the PCN support pause."""
+"""Django admin for enquiries: the triage dashboard, the PCN support pause and data protection."""
 
-from . import pause, triage  # noqa: F401
+from . import data_protection, pause, triage  # noqa: F401

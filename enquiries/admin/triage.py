@@ -27,7 +27,8 @@ from members.models import User
 from members.permissions import OFFICERS, TRIAGE_LEAD
 
 from ..models import Enquiry, StaffNote, Status
-from ..selectors.staff import TRIAGE_ORDERING, enquiry_list_for_triage, support_overview
+from ..selectors.staff import enquiry_list_for_triage, support_overview, triage_ordering
+from .data_protection import EnquiryDataProtectionAdminMixin
 from ..services import triage as services
 from ..sla import SLA_STATE_LABELS, SlaState, working_days_between
 
@@ -368,7 +369,7 @@ def _csv_safe(value: str) -> str:
 
 
 @admin.register(Enquiry)
-class EnquiryAdmin(admin.ModelAdmin):
+class EnquiryAdmin(EnquiryDataProtectionAdminMixin, admin.ModelAdmin):
     list_display = [
         "reference",
         "practice_display",
@@ -409,10 +410,15 @@ class EnquiryAdmin(admin.ModelAdmin):
     # Queries and permissions
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Enquiry]:
-        return enquiry_list_for_triage(now=timezone.now())
+        # Restricted enquiries are left out for staff not named on them, here
+        # and so in the changelist, search, actions, change page and export.
+        return self.visible_only(request, enquiry_list_for_triage(now=timezone.now()))
 
     def get_ordering(self, request):
-        return TRIAGE_ORDERING  # breached first, then soonest due, closed last
+        # Breached first, then soonest due, closed last. Expressions rather than
+        # the `triage_rank` annotation, because Django also uses this ordering
+        # for enquiry choices in other admins, on querysets without it.
+        return triage_ordering(now=timezone.now())
 
     def has_add_permission(self, request) -> bool:
         return False  # enquiries come from members
@@ -583,7 +589,7 @@ class EnquiryAdmin(admin.ModelAdmin):
     def overview_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        figures = support_overview(now=timezone.now())
+        figures = support_overview(now=timezone.now(), visible_to=request.user)
         context = {
             **self.admin_site.each_context(request),
             "title": "Support overview",
@@ -605,6 +611,7 @@ class EnquiryAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         changelist = self.get_changelist_instance(request)
+        self.log_export(request, changelist.queryset)
         columns = CSV_COLUMNS
         if request.user.has_perm("enquiries.export_enquiry_details"):
             columns = CSV_COLUMNS + CSV_DETAIL_COLUMNS

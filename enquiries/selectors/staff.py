@@ -13,12 +13,14 @@ from django.utils import timezone
 
 from ..models import Enquiry, Status, Topic
 from ..sla import DUE_SOON_WINDOW_STANDARD, DUE_SOON_WINDOW_URGENT, SLA_STATE_LABELS, SlaState
+from .data_protection import enquiries_visible_to_staff
 
 __all__ = [
     "sla_state_expression",
     "enquiry_list_for_triage",
     "support_overview",
     "TRIAGE_ORDERING",
+    "triage_ordering",
 ]
 
 # Breached first, then enquiries waiting for first contact, then those in
@@ -59,6 +61,15 @@ def _triage_rank(*, now: datetime) -> Case:
     )
 
 
+def triage_ordering(*, now: datetime) -> list:
+    """Return the triage order as expressions, usable on any Enquiry queryset (annotated or not).
+
+    The admin uses this for its default order, so other admins that list
+    enquiries (a foreign key to an enquiry, say) can order them the same way.
+    """
+    return [_triage_rank(now=now).asc(), F("first_contact_due_at").asc(nulls_last=True), "pk"]
+
+
 def enquiry_list_for_triage(*, now: datetime | None = None) -> QuerySet[Enquiry]:
     """Return every enquiry for staff, annotated with `sla_state` and `triage_rank` at `now`, in triage order."""
     now = now or timezone.now()
@@ -80,7 +91,7 @@ def _month_starts(now: datetime, months: int) -> list[datetime]:
     return list(reversed(starts))
 
 
-def support_overview(*, now: datetime | None = None, months: int = 12) -> dict:
+def support_overview(*, now: datetime | None = None, months: int = 12, visible_to=None) -> dict:
     """Return the figures for the support overview page at `now`.
 
     - `by_state`: open enquiries per SLA state (label, count), every state listed;
@@ -88,10 +99,15 @@ def support_overview(*, now: datetime | None = None, months: int = 12) -> dict:
     - `compliance`: per month of the due date, the share of first contacts made on
       time (met / met + missed + breached), urgent and standard separately;
     - `per_topic`: enquiries submitted in those months per topic.
+
+    With `visible_to` (a staff user), count only the enquiries they may see:
+    restricted ones stay out of every figure for staff not named on them.
     """
     now = now or timezone.now()
     tz = ZoneInfo(timezone.get_current_timezone_name())
     triage = enquiry_list_for_triage(now=now).order_by()
+    if visible_to is not None:
+        triage = enquiries_visible_to_staff(user=visible_to, queryset=triage)
     open_enquiries = triage.exclude(status=Status.CLOSED)
 
     state_counts = dict(open_enquiries.values_list("sla_state").annotate(n=Count("pk")).values_list("sla_state", "n"))

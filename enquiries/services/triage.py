@@ -14,6 +14,7 @@ from django.utils import timezone
 from members.models import User
 
 from ..models import AFTER_FIRST_CONTACT, Enquiry, StaffNote, Status
+from ..selectors.data_protection import enquiry_is_visible_to_staff
 
 __all__ = [
     "CONTACT_METHODS",
@@ -71,6 +72,11 @@ def enquiry_assign(*, enquiry: Enquiry, officer: User, by: User) -> Enquiry:
     _refuse_if_closed(enquiry)
     if not can_work_enquiries(officer):
         raise ValidationError(f"{officer} cannot work enquiries: choose an LMC officer.")
+    if not enquiry_is_visible_to_staff(user=officer, enquiry=enquiry):
+        raise ValidationError(
+            f"{enquiry.reference} is restricted and {officer} is not named on it: "
+            "add them to the restriction first, or choose a named officer."
+        )
     current = enquiry.assigned_to
     if current is not None and current != officer and not by.has_perm("enquiries.assign_enquiry"):
         raise ValidationError(

@@ -231,6 +231,9 @@ LMC_TRIAGE_EMAIL = env("LMC_TRIAGE_EMAIL", default="support@lmc.example.org")
 LMC_BANK_HOLIDAY_REGION = env("LMC_BANK_HOLIDAY_REGION", default="ENG")
 LMC_CLOSE_OF_BUSINESS = env("LMC_CLOSE_OF_BUSINESS", default="17:00")
 LMC_URGENT_HOURS = env.int("LMC_URGENT_HOURS", default=48)
+# Closed enquiries keep their text and names this many years after closing,
+# unless the retention policy (admin) sets a period for the topic.
+LMC_RETENTION_YEARS_DEFAULT = env.int("LMC_RETENTION_YEARS_DEFAULT", default=6)
 
 # --- Security (tightened further in production.py) ---------------------------
 # Pages load scripts and styles only from our own static files: no inline

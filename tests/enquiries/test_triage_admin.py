@@ -91,6 +91,7 @@ def test_triage_lead_can_also_assign_to_others_and_close(client):
     response = admin_client(client, "lead").get(CHANGELIST)
     assert action_names(response) == set(
         ["take", "assign", "record_first_contact", "agree_plan", "start_facilitation", "escalate", "close"]
+        + ["restrict_to_officers", "lift_restriction"]
     )
 
 

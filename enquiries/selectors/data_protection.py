@@ -1,0 +1,86 @@
+"""Read side of data protection: who may see an enquiry, and what is past retention."""
+
+from collections.abc import Iterable
+from datetime import datetime
+from functools import reduce
+from operator import or_
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from members.models import User
+from members.permissions import OFFICERS, TRIAGE_LEAD
+
+from ..models import Enquiry, RetentionPolicy, Status, Topic
+from ..retention import add_years
+
+__all__ = [
+    "enquiries_visible_to_staff",
+    "enquiry_is_visible_to_staff",
+    "restricted_enquiries_orphaned_by",
+    "restriction_officer_choices",
+    "retention_years_by_topic",
+    "enquiries_past_retention",
+]
+
+_Restriction = Enquiry.restricted_to.through
+
+
+def enquiries_visible_to_staff(*, user: User, queryset: QuerySet[Enquiry] | None = None) -> QuerySet[Enquiry]:
+    """Return the enquiries (of `queryset`, default all) that staff user `user` may see.
+
+    An unrestricted enquiry is visible to every active staff user. A restricted
+    one only to the officers named on it; the triage lead who restricts an
+    enquiry is always named. Superusers get no exception: they are an IT role,
+    and a restriction that the system administrator can read protects nobody.
+    Uses subqueries, not joins, so counts and aggregates stay correct.
+    """
+    queryset = Enquiry.objects.all() if queryset is None else queryset
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return queryset.none()
+    restricted = Exists(_Restriction.objects.filter(enquiry_id=OuterRef("pk")))
+    named = Exists(_Restriction.objects.filter(enquiry_id=OuterRef("pk"), user_id=user.pk))
+    return queryset.filter(~restricted | named)
+
+
+def enquiry_is_visible_to_staff(*, user: User, enquiry: Enquiry) -> bool:
+    return enquiries_visible_to_staff(user=user, queryset=Enquiry.objects.filter(pk=enquiry.pk)).exists()
+
+
+def restricted_enquiries_orphaned_by(*, leaving: Iterable[User]) -> QuerySet[Enquiry]:
+    """Return restricted enquiries that no active officer could see once `leaving` are deactivated."""
+    leaving_ids = [user.pk for user in leaving]
+    names_leaver = Exists(_Restriction.objects.filter(enquiry_id=OuterRef("pk"), user_id__in=leaving_ids))
+    names_someone_staying = Exists(
+        _Restriction.objects.filter(enquiry_id=OuterRef("pk"), user__is_active=True).exclude(user_id__in=leaving_ids)
+    )
+    return Enquiry.objects.filter(names_leaver, ~names_someone_staying).order_by("reference")
+
+
+def restriction_officer_choices() -> QuerySet[User]:
+    """Return the staff who can be named on a restricted enquiry: active officers and triage leads."""
+    return (
+        User.objects.filter(is_active=True, is_staff=True, groups__name__in=[OFFICERS, TRIAGE_LEAD])
+        .distinct()
+        .order_by("first_name", "last_name", "email")
+    )
+
+
+def retention_years_by_topic() -> dict[str, int]:
+    """Return, for every topic, the whole years after closing that an enquiry keeps its text."""
+    years = {topic.value: settings.LMC_RETENTION_YEARS_DEFAULT for topic in Topic}
+    years.update(RetentionPolicy.objects.values_list("topic", "years_after_closing"))
+    return years
+
+
+def enquiries_past_retention(*, now: datetime | None = None, years: dict[str, int] | None = None) -> QuerySet[Enquiry]:
+    """Return closed, not yet anonymised enquiries whose retention period has ended by `now`."""
+    now = now or timezone.now()
+    years = years if years is not None else retention_years_by_topic()
+    past = reduce(or_, (Q(topic=topic, closed_at__lte=add_years(now, -n)) for topic, n in years.items()))
+    return (
+        Enquiry.objects.filter(past, status=Status.CLOSED, anonymised_at__isnull=True)
+        .select_related("practice")
+        .order_by("closed_at", "pk")
+    )

@@ -1,0 +1,311 @@
+"""Data protection rules: the access log, restricted enquiries and retention.
+
+Every staff access to an enquiry's content is recorded in `EnquiryAccess`;
+the log is insert-only. Restricting an enquiry limits it to named officers.
+Closed enquiries past their retention period lose their text and names but
+keep what the LMC's statistics need.
+"""
+
+import ipaddress
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import Case, Value, When
+from django.http import HttpRequest
+from django.utils import timezone
+
+from members.models import User
+
+from ..models import AccessAction, Enquiry, EnquiryAccess, PersonalDataExport, Topic
+from ..retention import add_years
+from ..selectors.data_protection import (
+    enquiries_past_retention,
+    enquiry_is_visible_to_staff,
+    restriction_officer_choices,
+    retention_years_by_topic,
+)
+
+__all__ = [
+    "REMOVED_TEXT",
+    "ANONYMISE_HOOKS",
+    "AnonymisationCandidate",
+    "request_ip",
+    "enquiry_access_record",
+    "enquiry_restrict",
+    "enquiry_unrestrict",
+    "enquiries_anonymise_due",
+    "enquiry_anonymise",
+    "personal_data_export_record",
+]
+
+logger = logging.getLogger(__name__)
+
+REMOVED_TEXT = "[removed under retention policy]"
+
+# Callables run inside the anonymising transaction, each given the enquiry,
+# to remove personal text that other parts of the portal keep about it.
+ANONYMISE_HOOKS: list[Callable[[Enquiry], None]] = []
+
+# Models in the enquiries app that hold staff-written text about an enquiry;
+# their rows (and their history) are deleted when the enquiry is anonymised.
+STAFF_TEXT_MODELS = ["StaffNote", "HistoricalStaffNote"]
+
+
+def request_ip(request: HttpRequest | None) -> str | None:
+    """Return the client's IP address as the web server saw it, or None.
+
+    REMOTE_ADDR only: X-Forwarded-For is written by the client unless a
+    trusted proxy rewrites it, and a log must not record what a user claims.
+    """
+    if request is None:
+        return None
+    address = request.META.get("REMOTE_ADDR", "")
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
+def _enquiry_ids(enquiries: Iterable[Enquiry | int] | models.QuerySet) -> list[int]:
+    if isinstance(enquiries, models.QuerySet):
+        return list(enquiries.order_by().values_list("pk", flat=True))
+    return [e if isinstance(e, int) else e.pk for e in enquiries]
+
+
+def enquiry_access_record(
+    *,
+    user: User | None,
+    enquiries: Iterable[Enquiry | int] | models.QuerySet,
+    action: AccessAction | str,
+    request: HttpRequest | None = None,
+    note: str = "",
+) -> int:
+    """Record that `user` (None for the system) did `action` to each enquiry; return the rows written.
+
+    One bulk insert however many enquiries, so logging a large export costs one query.
+    """
+    ids = _enquiry_ids(enquiries)
+    if not ids:
+        return 0
+    at = timezone.now()
+    ip = request_ip(request)
+    rows = [
+        EnquiryAccess(enquiry_id=pk, user=user, action=action, at=at, ip_address=ip, note=note[:300]) for pk in ids
+    ]
+    EnquiryAccess.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def _names(users: Iterable[User]) -> str:
+    return ", ".join(sorted(str(u) for u in users))
+
+
+def _check_may_restrict(*, enquiry: Enquiry, by: User) -> None:
+    if not by.has_perm("enquiries.restrict_enquiry"):
+        raise PermissionDenied("Only a triage lead can restrict or open up an enquiry.")
+    if not enquiry_is_visible_to_staff(user=by, enquiry=enquiry):
+        raise PermissionDenied("This enquiry is restricted to other officers.")
+
+
+@transaction.atomic
+def enquiry_restrict(
+    *, enquiry: Enquiry, officers: Iterable[User], by: User, request: HttpRequest | None = None
+) -> Enquiry:
+    """Limit `enquiry` to the named officers (and `by`, who is always named).
+
+    Raise ValidationError if no one else is named, someone named is not an
+    active officer, or the assigned officer would lose access.
+    """
+    _check_may_restrict(enquiry=enquiry, by=by)
+    named = {officer.pk: officer for officer in officers}
+    named[by.pk] = by
+    allowed = set(restriction_officer_choices().filter(pk__in=named).values_list("pk", flat=True))
+    not_allowed = [u for pk, u in named.items() if pk not in allowed]
+    if not_allowed:
+        raise ValidationError(
+            {"officers": f"Only active LMC officers can be named. Remove: {_names(not_allowed)}."}
+        )
+    if enquiry.assigned_to_id and enquiry.assigned_to_id not in named:
+        raise ValidationError(
+            {
+                "officers": f"{enquiry.reference} is assigned to {enquiry.assigned_to}, who would no longer see it. "
+                "Name them too, or reassign the enquiry first."
+            }
+        )
+    enquiry.restricted_at = timezone.now()
+    enquiry.restricted_by = by
+    enquiry.full_clean()
+    enquiry._change_reason = "Restricted to named officers"
+    enquiry._history_user = by
+    enquiry.save()
+    enquiry.restricted_to.set(named.values())
+    enquiry_access_record(
+        user=by,
+        enquiries=[enquiry],
+        action=AccessAction.RESTRICTED,
+        request=request,
+        note=f"Restricted to: {_names(named.values())}",
+    )
+    return enquiry
+
+
+@transaction.atomic
+def enquiry_unrestrict(*, enquiry: Enquiry, by: User, request: HttpRequest | None = None) -> Enquiry:
+    """Let every LMC officer see `enquiry` again."""
+    _check_may_restrict(enquiry=enquiry, by=by)
+    enquiry.restricted_at = None
+    enquiry.restricted_by = None
+    enquiry.full_clean()
+    enquiry._change_reason = "Restriction lifted"
+    enquiry._history_user = by
+    enquiry.save()
+    enquiry.restricted_to.clear()
+    enquiry_access_record(user=by, enquiries=[enquiry], action=AccessAction.UNRESTRICTED, request=request)
+    return enquiry
+
+
+@dataclass(frozen=True)
+class AnonymisationCandidate:
+    """A closed enquiry whose retention period has ended."""
+
+    enquiry_id: int
+    reference: str
+    topic: str
+    closed_at: datetime
+    retention_years: int
+
+    @property
+    def due_at(self) -> datetime:
+        return add_years(self.closed_at, self.retention_years)
+
+    def describe(self) -> str:
+        return (
+            f"{self.reference} ({Topic(self.topic).label}): closed {timezone.localtime(self.closed_at):%d %b %Y}, "
+            f"kept {self.retention_years} years, due {timezone.localtime(self.due_at):%d %b %Y}"
+        )
+
+
+def enquiries_anonymise_due(*, now: datetime | None = None, dry_run: bool = False) -> list[AnonymisationCandidate]:
+    """Anonymise every closed enquiry past its topic's retention period; return them.
+
+    With `dry_run`, change nothing and return what would be anonymised. Each
+    enquiry is done in its own transaction, so one failure does not undo the rest,
+    and running twice (or two runs at once) anonymises each enquiry once.
+    """
+    now = now or timezone.now()
+    years = retention_years_by_topic()
+    candidates = [
+        AnonymisationCandidate(
+            enquiry_id=pk, reference=reference, topic=topic, closed_at=closed_at, retention_years=years[topic]
+        )
+        for pk, reference, topic, closed_at in enquiries_past_retention(now=now, years=years).values_list(
+            "pk", "reference", "topic", "closed_at"
+        )
+    ]
+    if dry_run:
+        return candidates
+    done = [c for c in candidates if enquiry_anonymise(enquiry_id=c.enquiry_id, retention_years=c.retention_years)]
+    logger.info("Retention: anonymised %d enquiries: %s", len(done), ", ".join(c.reference for c in done) or "none")
+    return done
+
+
+def _removed_unless_blank(field: str) -> Case:
+    return Case(When(**{field: ""}, then=Value("")), default=Value(REMOVED_TEXT))
+
+
+def _delete_staff_text(enquiry: Enquiry) -> None:
+    for model_name in STAFF_TEXT_MODELS:
+        try:
+            model = apps.get_model("enquiries", model_name)
+        except LookupError:
+            continue
+        links = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.ForeignKey) and f.related_model is Enquiry
+        ]
+        for attname in links:
+            model._default_manager.filter(**{attname: enquiry.pk}).delete()
+
+
+@transaction.atomic
+def enquiry_anonymise(*, enquiry_id: int, retention_years: int | None = None) -> bool:
+    """Remove the text, names and contact details of a closed enquiry, its history and staff notes.
+
+    Keep the reference, practice, PCN, scope, topic, urgent flag, status, dates
+    and SLA figures, so statistics stay correct. Return False if it was already
+    anonymised (by a run that got there first).
+    """
+    enquiry = Enquiry.objects.select_for_update().get(pk=enquiry_id)
+    if enquiry.anonymised_at is not None:
+        return False
+    submitter_id = enquiry.submitted_by_id
+    enquiry.summary = REMOVED_TEXT
+    enquiry.details = REMOVED_TEXT
+    enquiry.urgent_reason = REMOVED_TEXT if enquiry.urgent_reason else ""
+    enquiry.outcome = REMOVED_TEXT if enquiry.outcome else ""
+    enquiry.plan = ""
+    enquiry.contact_phone = ""
+    enquiry.preferred_contact_times = ""
+    enquiry.submitted_by = None
+    enquiry.assigned_to = None
+    enquiry.anonymised_at = timezone.now()
+    enquiry.full_clean()
+    enquiry._change_reason = "Anonymised under the retention policy"
+    enquiry.save()
+
+    # The history keeps every earlier version of the text: scrub it too.
+    history = Enquiry.history.model.objects.filter(id=enquiry.pk)
+    history.update(
+        summary=REMOVED_TEXT,
+        details=REMOVED_TEXT,
+        urgent_reason=_removed_unless_blank("urgent_reason"),
+        outcome=_removed_unless_blank("outcome"),
+        plan="",
+        contact_phone="",
+        preferred_contact_times="",
+        submitted_by=None,
+        assigned_to=None,
+    )
+    if submitter_id is not None:
+        history.filter(history_user_id=submitter_id).update(history_user=None)
+
+    _delete_staff_text(enquiry)
+    for hook in ANONYMISE_HOOKS:
+        hook(enquiry)
+
+    years = f"{retention_years} years after closing" if retention_years else "retention period ended"
+    enquiry_access_record(user=None, enquiries=[enquiry], action=AccessAction.ANONYMISED, note=f"Retention: {years}")
+    logger.info("Retention: anonymised enquiry %s (%s)", enquiry.reference, years)
+    return True
+
+
+@transaction.atomic
+def personal_data_export_record(
+    *,
+    subject: User,
+    produced_by: User,
+    enquiries: Iterable[Enquiry | int] = (),
+    request: HttpRequest | None = None,
+) -> PersonalDataExport:
+    """Record that `produced_by` produced `subject`'s subject access export.
+
+    When staff produce it, each enquiry it contains is also logged as accessed.
+    """
+    export = PersonalDataExport(subject=subject, produced_by=produced_by, ip_address=request_ip(request))
+    export.full_clean()
+    export.save()
+    if produced_by.pk != subject.pk:
+        enquiry_access_record(
+            user=produced_by,
+            enquiries=enquiries,
+            action=AccessAction.SUBJECT_ACCESS,
+            request=request,
+            note=f"Subject access export for {subject}",
+        )
+    return export
