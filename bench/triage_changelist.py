@@ -1,0 +1,203 @@
+"""How the hot pages and the reminder sweep grow with the number of enquiries.
+
+    .venv/bin/python -m bench.triage_changelist                  # 1k, 10k and 100k
+    .venv/bin/python -m bench.triage_changelist --sizes 1000 --requests 5
+
+For each size it seeds a fresh bench database (bench.seed: 7,000 practices)
+and, in-process with Django's test Client, measures:
+
+- the triage changelist (/admin/enquiries/enquiry/, a superuser with TOTP),
+- Django's admin with no customisation listing the same model,
+- a bare Django view listing the same 100 rows (one query, a tiny template),
+- the members' enquiry list (the member with the most enquiries),
+- the reminder sweep (enquiries.tasks.send_sla_reminders), run twice: the
+  first sends the backlog, the second finds nothing new to send.
+
+It prints SQL queries per request and p50/p95 milliseconds over K requests,
+and each page's p50 as a multiple of the bare view's. Pages that do not exist
+yet on this branch are shown as "not available yet". It exits 1 if a page
+that exists answers with an error.
+"""
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+
+from bench.harness import bench_database, percentile, print_table
+
+NOT_YET = "not available yet"
+
+
+class Unavailable(Exception):
+    pass
+
+
+def _page(client, url: str, *, requests: int, check: Callable | None = None) -> dict:
+    """Time `requests` GETs of `url` after a warm-up; count the queries of one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = client.get(url)
+    if first.status_code == 404:
+        raise Unavailable(NOT_YET)
+    if first.status_code != 200:
+        raise AssertionError(f"{url} answered {first.status_code}")
+    if check is not None and not check(first):
+        raise Unavailable(NOT_YET)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    query_count = len(queries)  # now: the next request clears the log this reads from
+    times = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, f"{url} answered {response.status_code}"
+    return {"queries": query_count, "p50": percentile(times, 50), "p95": percentile(times, 95)}
+
+
+def _staff_client():
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.test import Client
+
+    from members.models import User
+
+    user, created = User.objects.get_or_create(
+        email="bench-superuser@lmc.example.org", defaults={"is_staff": True, "is_superuser": True}
+    )
+    if created:
+        TOTP.activate(user, generate_totp_secret())  # staff reach the admin only with an authenticator
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _busiest_member_client():
+    from django.db.models import Count
+    from django.test import Client
+
+    from bench.seed import EMAIL_DOMAIN
+    from enquiries.models import Enquiry
+    from members.models import User
+
+    member = (
+        User.objects.filter(email__endswith="@" + EMAIL_DOMAIN, is_staff=False)
+        .annotate(n=Count("submitted_enquiries"))
+        .order_by("-n")
+        .first()
+    )
+    references = list(Enquiry.objects.filter(submitted_by=member).values_list("reference", flat=True)[:3])
+    client = Client()
+    client.force_login(member)
+    return client, references
+
+
+def _sweep() -> dict:
+    """Run the reminder sweep twice in-process; time both."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    try:
+        from enquiries.tasks import send_sla_reminders
+    except ImportError:
+        raise Unavailable(NOT_YET) from None
+    runs = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            sent = send_sla_reminders()
+            seconds = time.perf_counter() - started
+        runs.append({"sent": sent, "ms": seconds * 1000, "queries": len(queries)})
+    return {"backlog": runs[0], "steady": runs[1]}
+
+
+def measure(size: int, *, requests: int) -> list[list]:
+    """Seed `size` enquiries and return table rows for that size."""
+    from django.contrib import admin
+    from django.core import mail
+
+    from bench.seed import seed
+    from enquiries.models import Enquiry
+
+    result = seed(enquiries=size, practices=7_000)
+    print(f"  seeded {size:,} enquiries in {result.seconds:.1f} s ({result.rows_per_second:,.0f} rows/s)", flush=True)
+    staff = _staff_client()
+    member, references = _busiest_member_client()
+    rows = []
+    bare = _page(staff, "/bench/bare/enquiries/", requests=requests)
+    targets: list[tuple[str, Callable[[], dict]]] = [
+        ("bare view, 100 rows", lambda: bare),
+        ("Django admin, no customisation", lambda: _page(staff, "/bench/default-admin/enquiries/enquiry/", requests=requests)),
+        ("triage changelist", lambda: _triage(staff, requests=requests, registered=Enquiry in admin.site._registry)),
+        (
+            f"member's enquiry list ({len(references)}+ rows)",
+            lambda: _page(
+                member,
+                "/enquiries/",
+                requests=requests,
+                check=lambda r: bool(references) and references[0] in r.content.decode(),
+            ),
+        ),
+    ]
+    for name, run in targets:
+        try:
+            figures = run()
+        except Unavailable as reason:
+            rows.append([f"{size:,}", name, "", "", "", str(reason)])
+            continue
+        ratio = figures["p50"] / bare["p50"] if bare["p50"] else 0
+        rows.append(
+            [f"{size:,}", name, figures["queries"], f"{figures['p50']:.1f}", f"{figures['p95']:.1f}", f"x{ratio:.1f}"]
+        )
+    mail.outbox = []
+    try:
+        sweep = _sweep()
+    except Unavailable as reason:
+        rows.append([f"{size:,}", "reminder sweep", "", "", "", str(reason)])
+    else:
+        for label, run in (("backlog", sweep["backlog"]), ("nothing new", sweep["steady"])):
+            rows.append(
+                [f"{size:,}", f"reminder sweep, {label} (sent {run['sent']})", run["queries"], f"{run['ms']:.1f}", "", ""]
+            )
+    return rows
+
+
+def _triage(client, *, requests: int, registered: bool) -> dict:
+    if not registered:
+        raise Unavailable(NOT_YET)
+    from django.conf import settings
+
+    return _page(client, f"/{settings.LMC_ADMIN_PATH}enquiries/enquiry/", requests=requests)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated enquiry counts")
+    parser.add_argument("--requests", type=int, default=20, help="timed requests per page (K)")
+    parser.add_argument("--short", action="store_true", help="1,000 enquiries, 5 requests (CI)")
+    parser.add_argument("--database", default="lmc_bench")
+    parser.add_argument("--keep-db", action="store_true", help="leave the bench database for inspection")
+    args = parser.parse_args(argv)
+    sizes = [1000] if args.short else [int(s) for s in args.sizes.split(",")]
+    requests = 5 if args.short else args.requests
+
+    env = {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", "REDIS_URL": ""}
+    with bench_database(args.database, keep=args.keep_db, **env) as url:
+        from django.db import connection
+
+        print(f"Triage benchmark on {connection.vendor} ({url.rsplit('/', 1)[-1]}), {requests} requests per page")
+        rows = []
+        for size in sizes:
+            try:
+                rows.extend(measure(size, requests=requests))
+            except AssertionError as error:
+                print(f"BROKEN: {error}")
+                return 1
+    print()
+    print_table(["enquiries", "what", "queries", "p50 ms", "p95 ms", "p50 vs bare"], rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
