@@ -27,8 +27,8 @@ class Outcome:
     post_ms: list[float] = field(default_factory=list)
     form_ms: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
-    # (phase, ok) per attempt, for the fault scripts' "during the outage" figures.
-    attempts: list[tuple[str, bool]] = field(default_factory=list)
+    # (phase, ok, POST ms or None) per attempt, for the fault scripts' "during the outage" figures.
+    attempts: list[tuple[str, bool, float | None]] = field(default_factory=list)
 
 
 def submit_paths() -> tuple[str, str]:
@@ -80,6 +80,7 @@ def _form_data(rng: random.Random, page: str) -> dict:
 
 def submit_once(session: requests.Session, url: str, rng: random.Random, outcome: Outcome, phase: str) -> None:
     """GET the form, POST it back; record the reference or why it failed."""
+    post_ms = None
     try:
         started = time.perf_counter()
         page = session.get(url, timeout=30)
@@ -88,7 +89,8 @@ def submit_once(session: requests.Session, url: str, rng: random.Random, outcome
             raise RuntimeError(f"form page answered {page.status_code}")
         started = time.perf_counter()
         response = session.post(url, data=_form_data(rng, page.text), allow_redirects=False, timeout=30)
-        outcome.post_ms.append((time.perf_counter() - started) * 1000)
+        post_ms = (time.perf_counter() - started) * 1000
+        outcome.post_ms.append(post_ms)
         if response.status_code not in (301, 302, 303):
             raise RuntimeError(f"submission answered {response.status_code}, not a redirect to the confirmation")
         location = response.headers.get("Location", "")
@@ -99,10 +101,10 @@ def submit_once(session: requests.Session, url: str, rng: random.Random, outcome
         if match is None:
             raise RuntimeError(f"no LMS reference on the confirmation page ({location})")
         outcome.references.append(match.group(0))
-        outcome.attempts.append((phase, True))
+        outcome.attempts.append((phase, True, post_ms))
     except (requests.RequestException, RuntimeError) as error:
         outcome.failures.append(f"{type(error).__name__}: {error}")
-        outcome.attempts.append((phase, False))
+        outcome.attempts.append((phase, False, post_ms))
 
 
 def submit_until(
