@@ -6,6 +6,7 @@ network address is 127.0.0.1.
 """
 
 import html.parser
+import math
 import os
 import re
 import shutil
@@ -132,7 +133,7 @@ def percentile(values: Sequence[float], pct: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(pct / 100 * len(ordered) + 0.5)))
+    rank = max(1, min(len(ordered), math.ceil(pct / 100 * len(ordered))))
     return ordered[rank - 1]
 
 
