@@ -214,11 +214,18 @@ def _insert_enquiries(rows: list[dict]) -> None:
         with transaction.atomic():
             Enquiry.objects.bulk_create([Enquiry(**row) for row in rows], batch_size=2000)
         return
-    columns = list(rows[0])
+    # Fields other branches add later get their model default, as the ORM would give them.
+    extra = {
+        f.attname: f.get_default()
+        for f in Enquiry._meta.concrete_fields
+        if not f.primary_key and f.attname not in rows[0]
+    }
+    columns = [*rows[0], *extra]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in rows:
-        writer.writerow([NULL if value is None else value for value in row.values()])
+        values = [*row.values(), *extra.values()]
+        writer.writerow([NULL if value is None else value for value in values])
     buffer.seek(0)
     table = Enquiry._meta.db_table
     column_list = ", ".join(f'"{Enquiry._meta.get_field(name).column}"' for name in columns)

@@ -11,7 +11,14 @@ from . import views
 # Django's admin with no customisation at all: the floor the triage admin's
 # changelist is measured against, beside the bare view.
 default_admin = admin.AdminSite(name="bench_default_admin")
-default_admin.register(Enquiry)
+
+
+class StockEnquiryAdmin(admin.ModelAdmin):
+    # Django's own template, even when an app overrides the enquiry changelist's.
+    change_list_template = "admin/change_list.html"
+
+
+default_admin.register(Enquiry, StockEnquiryAdmin)
 
 bench_patterns = (
     [

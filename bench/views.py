@@ -6,6 +6,7 @@ Mounted by bench/urls.py, which only the bench settings use.
 
 import uuid
 
+from django.contrib import admin
 from django.db import transaction
 from django.http import HttpResponseForbidden
 from django.shortcuts import redirect, render
@@ -19,11 +20,17 @@ from members.selectors import practices_for_user
 BARE_ROWS = 100
 
 
+def bare_rows() -> int:
+    """As many rows as the triage changelist shows on a page (100 until it is registered)."""
+    model_admin = admin.site._registry.get(Enquiry)
+    return model_admin.list_per_page if model_admin else BARE_ROWS
+
+
 def bare_enquiry_list(request):
-    """The least Django can do to list the newest 100 enquiries: one query, one small template."""
+    """The least Django can do to list a page of the newest enquiries: one query, one small template."""
     if not request.user.is_staff:
         return HttpResponseForbidden()
-    rows = Enquiry.objects.select_related("practice", "assigned_to").order_by("-submitted_at", "-pk")[:BARE_ROWS]
+    rows = Enquiry.objects.select_related("practice", "assigned_to").order_by("-submitted_at", "-pk")[: bare_rows()]
     return render(request, "bench/bare_list.html", {"rows": rows})
 
 
