@@ -122,8 +122,9 @@ def _status(rng: random.Random, *, recent: bool, pcn_scope: bool) -> str:
     if recent:
         choices, weights = ["submitted", "triaged", "first_contact", "plan_agreed", "on_hold"], [35, 35, 20, 8, 2]
     else:
+        # Old work left with no first contact is rare: the reminders chase it.
         choices = ["closed", "submitted", "triaged", "first_contact", "plan_agreed", "facilitation", "mediation"]
-        weights = [80, 2, 3, 4, 5, 4, 2]
+        weights = [84, 0.3, 0.7, 5, 5, 3.5, 1.5]
     status = rng.choices(choices, weights)[0]
     if status == "on_hold" and not pcn_scope:
         status = "submitted"
@@ -137,7 +138,7 @@ def _enquiries(rng, *, count, practices, officers, members_by_practice, now):
     rows = []
     for _ in range(count):
         practice = practices[rng.randrange(len(practices))]
-        recent = rng.random() < 0.12
+        recent = rng.random() < 0.03  # the last ten days; the rest over two years
         age = timedelta(seconds=rng.uniform(0, 10 * 86400) if recent else rng.uniform(10 * 86400, 730 * 86400))
         submitted_at = now - age
         urgent = rng.random() < 0.1
