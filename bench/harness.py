@@ -170,6 +170,13 @@ def wait_for_port(port: int, *, timeout: float, process: subprocess.Popen | None
     raise RuntimeError(f"nothing listening on 127.0.0.1:{port} after {timeout}s")
 
 
+def _still_ours(process: subprocess.Popen, port: int) -> None:
+    """Fail if `process` died just after something answered on `port`: another program holds the port."""
+    time.sleep(0.3)
+    if process.poll() is not None:
+        raise RuntimeError(f"127.0.0.1:{port} answered but our process exited ({process.returncode}): port taken")
+
+
 def _stop(process: subprocess.Popen, *, sig=signal.SIGTERM, timeout: float = 10) -> None:
     """Stop `process` and its process group (started with start_new_session)."""
     if process.poll() is not None:
@@ -234,6 +241,7 @@ def gunicorn(*, env: dict, workers: int = 4, threads: int = 1, log_path: Path | 
     )
     try:
         wait_for_port(port, timeout=60, process=process)
+        _still_ours(process, port)
         yield f"http://127.0.0.1:{port}"
     finally:
         _stop(process)
@@ -269,6 +277,8 @@ class RedisServer:
             start_new_session=True,
         )
         wait_for_port(self.port, timeout=10, process=self.process)
+        # A random port may belong to someone else's Redis (with their keys): make sure it is ours.
+        _still_ours(self.process, self.port)
 
     def stop(self) -> None:
         if self.process is not None:

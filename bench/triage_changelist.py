@@ -15,7 +15,8 @@ and, in-process with Django's test Client, measures:
   with nothing due (its cost should not grow with the table).
 
 It prints SQL queries per request and p50/p95 milliseconds over K requests,
-and each page's p50 as a multiple of the bare view's. Pages that do not exist
+each page's p50 as a multiple of the bare view's, and the slowest query of
+a request (printed in full when over --slow-sql ms). Pages that do not exist
 yet on this branch are shown as "not available yet". It exits 1 if a page
 that exists answers with an error.
 """
@@ -48,14 +49,22 @@ def _page(client, url: str, *, requests: int, check: Callable | None = None) -> 
         raise Unavailable(NOT_YET)
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
-    query_count = len(queries)  # now: the next request clears the log this reads from
+    # Read now: the next request clears the log these come from.
+    query_count = len(queries)
+    slowest = max(queries.captured_queries, key=lambda q: float(q["time"]), default={"time": "0", "sql": ""})
     times = []
     for _ in range(requests):
         started = time.perf_counter()
         response = client.get(url)
         times.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, f"{url} answered {response.status_code}"
-    return {"queries": query_count, "p50": percentile(times, 50), "p95": percentile(times, 95)}
+    return {
+        "queries": query_count,
+        "p50": percentile(times, 50),
+        "p95": percentile(times, 95),
+        "slowest_ms": float(slowest["time"]) * 1000,
+        "slowest_sql": slowest["sql"],
+    }
 
 
 def _staff_client():
@@ -145,7 +154,7 @@ def _sweep() -> dict:
     }
 
 
-def measure(size: int, *, requests: int) -> list[list]:
+def measure(size: int, *, requests: int, slow_sql: float = 0) -> list[list]:
     """Seed `size` enquiries and return table rows for that size."""
     from django.contrib import admin
     from django.core import mail
@@ -178,27 +187,30 @@ def measure(size: int, *, requests: int) -> list[list]:
         try:
             figures = run()
         except Unavailable as reason:
-            rows.append([f"{size:,}", name, "", "", "", str(reason)])
+            rows.append([f"{size:,}", name, "", "", "", str(reason), ""])
             continue
         ratio = figures["p50"] / bare["p50"] if bare["p50"] else 0
         rows.append(
-            [f"{size:,}", name, figures["queries"], f"{figures['p50']:.1f}", f"{figures['p95']:.1f}", f"x{ratio:.1f}"]
+            [f"{size:,}", name, figures["queries"], f"{figures['p50']:.1f}", f"{figures['p95']:.1f}", f"x{ratio:.1f}",
+             f"{figures['slowest_ms']:.0f}"]
         )
+        if slow_sql and figures["slowest_ms"] > slow_sql:
+            print(f"  slowest query of {name} at {size:,}: {figures['slowest_ms']:.0f} ms: {figures['slowest_sql'][:400]}")
     mail.outbox = []
     try:
         sweep = _sweep()
     except Unavailable as reason:
-        rows.append([f"{size:,}", "reminder sweep", "", "", "", str(reason)])
+        rows.append([f"{size:,}", "reminder sweep", "", "", "", str(reason), ""])
     else:
         first, drain, idle = sweep["first"], sweep["drain"], sweep["idle"]
         rows.append([f"{size:,}", f"reminder sweep, first (sent {first['sent']})", first["queries"],
-                     f"{first['ms']:.0f}", "", ""])
+                     f"{first['ms']:.0f}", "", "", ""])
         rows.append([f"{size:,}", f"reminder backlog: {drain['sweeps']} sweeps sent {drain['sent']}",
-                     drain["queries"], f"{drain['ms']:.0f}", "", ""])
+                     drain["queries"], f"{drain['ms']:.0f}", "", "", ""])
         if idle is None:
-            rows.append([f"{size:,}", "reminder sweep, nothing due", "", "", "", "backlog not drained in time"])
+            rows.append([f"{size:,}", "reminder sweep, nothing due", "", "", "", "backlog not drained in time", ""])
         else:
-            rows.append([f"{size:,}", "reminder sweep, nothing due", idle["queries"], f"{idle['ms']:.1f}", "", ""])
+            rows.append([f"{size:,}", "reminder sweep, nothing due", idle["queries"], f"{idle['ms']:.1f}", "", "", ""])
     return rows
 
 
@@ -217,6 +229,7 @@ def main(argv=None) -> int:
     parser.add_argument("--short", action="store_true", help="1,000 enquiries, 5 requests (CI)")
     parser.add_argument("--database", default="lmc_bench")
     parser.add_argument("--keep-db", action="store_true", help="leave the bench database for inspection")
+    parser.add_argument("--slow-sql", type=float, default=100, help="print any page's slowest query over this many ms")
     args = parser.parse_args(argv)
     sizes = [1000] if args.short else [int(s) for s in args.sizes.split(",")]
     requests = 5 if args.short else args.requests
@@ -229,12 +242,12 @@ def main(argv=None) -> int:
         rows = []
         for size in sizes:
             try:
-                rows.extend(measure(size, requests=requests))
+                rows.extend(measure(size, requests=requests, slow_sql=args.slow_sql))
             except AssertionError as error:
                 print(f"BROKEN: {error}")
                 return 1
     print()
-    print_table(["enquiries", "what", "queries", "p50 ms", "p95 ms", "p50 vs bare"], rows)
+    print_table(["enquiries", "what", "queries", "p50 ms", "p95 ms", "p50 vs bare", "slowest SQL ms"], rows)
     return 0
 
 
