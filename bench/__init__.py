@@ -1,0 +1,1 @@
+"""Benchmarks, load and fault scripts. Each prints figures; see docs/readme/quality.md."""

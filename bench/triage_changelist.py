@@ -1,0 +1,255 @@
+"""How the hot pages and the reminder sweep grow with the number of enquiries.
+
+    .venv/bin/python -m bench.triage_changelist                  # 1k, 10k and 100k
+    .venv/bin/python -m bench.triage_changelist --sizes 1000 --requests 5
+
+For each size it seeds a fresh bench database (bench.seed: 7,000 practices)
+and, in-process with Django's test Client, measures:
+
+- the triage changelist (/admin/enquiries/enquiry/, a superuser with TOTP),
+- Django's admin with no customisation listing the same model,
+- a bare Django view listing the same rows (a page of the changelist: one query, a tiny template),
+- the members' enquiry list (the member with the most enquiries),
+- the reminder sweep (enquiries.tasks.send_sla_reminders), run until it
+  finds nothing to send: the first sweep, the whole backlog, and the sweep
+  with nothing due (its cost should not grow with the table).
+
+It prints SQL queries per request and p50/p95 milliseconds over K requests,
+each page's p50 as a multiple of the bare view's, and the slowest query of
+a request (printed in full when over --slow-sql ms). Pages that do not exist
+yet on this branch are shown as "not available yet". It exits 1 if a page
+that exists answers with an error.
+"""
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+
+from bench.harness import bench_database, percentile, print_table
+
+NOT_YET = "not available yet"
+
+
+class Unavailable(Exception):
+    pass
+
+
+def _page(client, url: str, *, requests: int, check: Callable | None = None) -> dict:
+    """Time `requests` GETs of `url` after a warm-up; count the queries of one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = client.get(url)
+    if first.status_code == 404:
+        raise Unavailable(NOT_YET)
+    if first.status_code != 200:
+        raise AssertionError(f"{url} answered {first.status_code}")
+    if check is not None and not check(first):
+        raise Unavailable(NOT_YET)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    # Read now: the next request clears the log these come from.
+    query_count = len(queries)
+    slowest = max(queries.captured_queries, key=lambda q: float(q["time"]), default={"time": "0", "sql": ""})
+    times = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, f"{url} answered {response.status_code}"
+    return {
+        "queries": query_count,
+        "p50": percentile(times, 50),
+        "p95": percentile(times, 95),
+        "slowest_ms": float(slowest["time"]) * 1000,
+        "slowest_sql": slowest["sql"],
+    }
+
+
+def _staff_client():
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.test import Client
+
+    from members.models import User
+
+    user, created = User.objects.get_or_create(
+        email="bench-superuser@lmc.example.org", defaults={"is_staff": True, "is_superuser": True}
+    )
+    if created:
+        TOTP.activate(user, generate_totp_secret())  # staff reach the admin only with an authenticator
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
+def _busiest_member_client():
+    from django.db.models import Count
+    from django.test import Client
+
+    from bench.seed import EMAIL_DOMAIN
+    from enquiries.models import Enquiry
+    from members.models import User
+
+    member = (
+        User.objects.filter(email__endswith="@" + EMAIL_DOMAIN, is_staff=False)
+        .annotate(n=Count("submitted_enquiries"))
+        .order_by("-n")
+        .first()
+    )
+    references = list(Enquiry.objects.filter(submitted_by=member).values_list("reference", flat=True))
+    client = Client(raise_request_exception=False)
+    client.force_login(member)
+    return client, references
+
+
+SWEEP_ROUNDS = 40
+SWEEP_SECONDS = 600
+
+
+class QueryCounter:
+    """Count every query on the connection (CaptureQueriesContext stops at 9,000)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def _timed_sweep(send_sla_reminders) -> dict:
+    from django.db import connection
+
+    counter = QueryCounter()
+    with connection.execute_wrapper(counter):
+        started = time.perf_counter()
+        sent = send_sla_reminders()
+        seconds = time.perf_counter() - started
+    return {"sent": sent, "ms": seconds * 1000, "queries": counter.count}
+
+
+def _sweep() -> dict:
+    """Run the reminder sweep in-process until it finds nothing to send; time the first and the idle one."""
+    try:
+        from enquiries.tasks import send_sla_reminders
+    except ImportError:
+        raise Unavailable(NOT_YET) from None
+    runs = []
+    deadline = time.monotonic() + SWEEP_SECONDS
+    for _ in range(SWEEP_ROUNDS):
+        runs.append(_timed_sweep(send_sla_reminders))
+        if runs[-1]["sent"] == 0 or time.monotonic() > deadline:
+            break
+    drained = runs[:-1] if runs[-1]["sent"] == 0 else runs
+    return {
+        "first": runs[0],
+        "drain": {
+            "sweeps": len(drained),
+            "sent": sum(r["sent"] for r in drained),
+            "ms": sum(r["ms"] for r in drained),
+            "queries": sum(r["queries"] for r in drained),
+        },
+        "idle": runs[-1] if runs[-1]["sent"] == 0 else None,
+    }
+
+
+def measure(size: int, *, requests: int, slow_sql: float = 0) -> list[list]:
+    """Seed `size` enquiries and return table rows for that size."""
+    from django.contrib import admin
+    from django.core import mail
+
+    from bench.seed import seed
+    from bench.views import bare_rows
+    from enquiries.models import Enquiry
+
+    result = seed(enquiries=size, practices=7_000)
+    print(f"  seeded {size:,} enquiries in {result.seconds:.1f} s ({result.rows_per_second:,.0f} rows/s)", flush=True)
+    staff = _staff_client()
+    member, references = _busiest_member_client()
+    rows = []
+    bare = _page(staff, "/bench/bare/enquiries/", requests=requests)
+    targets: list[tuple[str, Callable[[], dict]]] = [
+        (f"bare view, {bare_rows()} rows", lambda: bare),
+        ("Django admin, no customisation", lambda: _page(staff, "/bench/default-admin/enquiries/enquiry/", requests=requests)),
+        ("triage changelist", lambda: _triage(staff, requests=requests, registered=Enquiry in admin.site._registry)),
+        (
+            f"member's enquiry list ({len(references)} enquiries)",
+            lambda: _page(
+                member,
+                "/enquiries/",
+                requests=requests,
+                check=lambda r: bool(references) and references[0] in r.content.decode(),
+            ),
+        ),
+    ]
+    for name, run in targets:
+        try:
+            figures = run()
+        except Unavailable as reason:
+            rows.append([f"{size:,}", name, "", "", "", str(reason), ""])
+            continue
+        ratio = figures["p50"] / bare["p50"] if bare["p50"] else 0
+        rows.append(
+            [f"{size:,}", name, figures["queries"], f"{figures['p50']:.1f}", f"{figures['p95']:.1f}", f"x{ratio:.1f}",
+             f"{figures['slowest_ms']:.0f}"]
+        )
+        if slow_sql and figures["slowest_ms"] > slow_sql:
+            print(f"  slowest query of {name} at {size:,}: {figures['slowest_ms']:.0f} ms: {figures['slowest_sql'][:400]}")
+    mail.outbox = []
+    try:
+        sweep = _sweep()
+    except Unavailable as reason:
+        rows.append([f"{size:,}", "reminder sweep", "", "", "", str(reason), ""])
+    else:
+        first, drain, idle = sweep["first"], sweep["drain"], sweep["idle"]
+        rows.append([f"{size:,}", f"reminder sweep, first (sent {first['sent']})", first["queries"],
+                     f"{first['ms']:.0f}", "", "", ""])
+        rows.append([f"{size:,}", f"reminder backlog: {drain['sweeps']} sweeps sent {drain['sent']}",
+                     drain["queries"], f"{drain['ms']:.0f}", "", "", ""])
+        if idle is None:
+            rows.append([f"{size:,}", "reminder sweep, nothing due", "", "", "", "backlog not drained in time", ""])
+        else:
+            rows.append([f"{size:,}", "reminder sweep, nothing due", idle["queries"], f"{idle['ms']:.1f}", "", "", ""])
+    return rows
+
+
+def _triage(client, *, requests: int, registered: bool) -> dict:
+    if not registered:
+        raise Unavailable(NOT_YET)
+    from django.conf import settings
+
+    return _page(client, f"/{settings.LMC_ADMIN_PATH}enquiries/enquiry/", requests=requests)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated enquiry counts")
+    parser.add_argument("--requests", type=int, default=20, help="timed requests per page (K)")
+    parser.add_argument("--short", action="store_true", help="1,000 enquiries, 5 requests (CI)")
+    parser.add_argument("--database", default="lmc_bench")
+    parser.add_argument("--keep-db", action="store_true", help="leave the bench database for inspection")
+    parser.add_argument("--slow-sql", type=float, default=100, help="print any page's slowest query over this many ms")
+    args = parser.parse_args(argv)
+    sizes = [1000] if args.short else [int(s) for s in args.sizes.split(",")]
+    requests = 5 if args.short else args.requests
+
+    env = {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", "REDIS_URL": ""}
+    with bench_database(args.database, keep=args.keep_db, **env) as url:
+        from django.db import connection
+
+        print(f"Triage benchmark on {connection.vendor} ({url.rsplit('/', 1)[-1]}), {requests} requests per page")
+        rows = []
+        for size in sizes:
+            try:
+                rows.extend(measure(size, requests=requests, slow_sql=args.slow_sql))
+            except AssertionError as error:
+                print(f"BROKEN: {error}")
+                return 1
+    print()
+    print_table(["enquiries", "what", "queries", "p50 ms", "p95 ms", "p50 vs bare", "slowest SQL ms"], rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

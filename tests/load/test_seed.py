@@ -1,0 +1,53 @@
+"""bench.seed: realistic bulk data that the benchmarks can rebuild at will."""
+
+import pytest
+from django.db.models import Count
+
+from bench import seed
+from enquiries.models import Enquiry, ReferenceCounter
+from tests.enquiries.factories import EnquiryFactory
+
+
+@pytest.mark.django_db
+def test_seeding_twice_leaves_one_copy_with_unique_references():
+    seed.seed(enquiries=400, practices=40)
+    seed.seed(enquiries=400, practices=40)
+
+    ours = Enquiry.objects.filter(practice__ods_code__startswith=seed.ODS_PREFIX)
+    assert ours.count() == 400
+    assert ours.values("reference").distinct().count() == 400
+
+
+@pytest.mark.django_db
+def test_seed_keeps_other_enquiries_and_numbers_after_them():
+    existing = EnquiryFactory(reference="LMS-2026-00007")
+    ReferenceCounter.objects.create(year=2026, last_number=7)
+
+    seed.seed(enquiries=300, practices=30)
+
+    assert Enquiry.objects.filter(pk=existing.pk).exists()
+    assert not Enquiry.objects.filter(reference="LMS-2026-00007").exclude(pk=existing.pk).exists()
+    highest = Enquiry.objects.filter(reference__startswith="LMS-2026-").order_by("-reference").first()
+    assert ReferenceCounter.objects.get(year=2026).last_number == int(highest.reference[-5:])
+
+
+@pytest.mark.django_db
+def test_seeded_enquiries_mix_open_closed_urgent_and_overdue_work():
+    seed.seed(enquiries=1000, practices=50)
+
+    statuses = dict(Enquiry.objects.values_list("status").annotate(n=Count("pk")))
+    assert {"submitted", "triaged", "first_contact", "closed"} <= set(statuses)
+    assert Enquiry.objects.filter(urgent=True).exists()
+    assert Enquiry.objects.filter(first_contact_at__isnull=False).exists()
+    assert Enquiry.objects.filter(status="submitted", first_contact_due_at__lt=Enquiry.objects.order_by(
+        "-submitted_at").values("submitted_at")[:1]).exists(), "some open enquiries are already overdue"
+
+
+@pytest.mark.django_db
+def test_every_bench_member_can_log_in_with_the_bench_password(client):
+    seed.seed(enquiries=0, practices=3)
+
+    response = client.post("/accounts/login/", {"login": seed.member_email(2), "password": seed.PASSWORD})
+
+    assert response.status_code == 302
+    assert "/accounts/" not in response["Location"]
