@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -42,6 +42,18 @@ class Status(models.TextChoices):
 # Statuses that can only be reached once the LMC has made first contact.
 AFTER_FIRST_CONTACT = [Status.FIRST_CONTACT, Status.PLAN_AGREED, Status.FACILITATION, Status.MEDIATION]
 OPEN_STATUSES = [s for s in Status if s != Status.CLOSED]
+AWAITING_FIRST_CONTACT = [Status.SUBMITTED, Status.TRIAGED]
+
+# The triage order's first key: awaiting first contact, in progress, on hold,
+# closed. Within "awaiting", ordering by due time puts the breached (due in the
+# past) first, so the order needs no clock and an index can serve it.
+TRIAGE_RANK = models.Case(
+    models.When(status__in=AWAITING_FIRST_CONTACT, then=models.Value(0)),
+    models.When(status__in=AFTER_FIRST_CONTACT, then=models.Value(1)),
+    models.When(status=Status.ON_HOLD, then=models.Value(2)),
+    default=models.Value(3),
+    output_field=models.IntegerField(),
+)
 
 
 class Enquiry(models.Model):
@@ -109,6 +121,8 @@ class Enquiry(models.Model):
             models.Index(fields=["practice", "-submitted_at"], name="enq_practice_submitted_idx"),
             models.Index(fields=["submitted_at"], name="enq_submitted_idx"),
             models.Index(fields=["assigned_to", "status"], name="enq_assigned_status_idx"),
+            # Serves the triage dashboard's default order without sorting the table.
+            models.Index(TRIAGE_RANK, F("first_contact_due_at"), F("id"), name="enq_triage_order_idx"),
             # Triage dashboard: open enquiries still waiting for first contact, by due time
             # (the default order and the breached / due-soon filters).
             models.Index(
@@ -145,6 +159,10 @@ class Enquiry(models.Model):
                 name="enq_contact_before_later_steps",
             ),
             models.CheckConstraint(condition=~Q(scope=Scope.PCN) | Q(pcn__isnull=False), name="enq_pcn_scope_has_pcn"),
+            models.CheckConstraint(
+                condition=~Q(status__in=[*AWAITING_FIRST_CONTACT, Status.ON_HOLD]) | Q(first_contact_at__isnull=True),
+                name="enq_no_contact_while_awaiting",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -27,7 +27,7 @@ from members.models import User
 from members.permissions import OFFICERS, TRIAGE_LEAD
 
 from ..models import Enquiry, StaffNote, Status
-from ..selectors.staff import enquiry_list_for_triage, support_overview, triage_ordering
+from ..selectors.staff import TRIAGE_ORDERING, enquiry_list_for_triage, support_overview
 from .data_protection import EnquiryDataProtectionAdminMixin
 from ..services import triage as services
 from ..sla import SLA_STATE_LABELS, SlaState, working_days_between
@@ -246,8 +246,12 @@ class SlaStateFilter(admin.SimpleListFilter):
         return queryset.filter(sla_state=self.value()) if self.value() else queryset
 
 
-class PracticePCNFilter(admin.RelatedOnlyFieldListFilter):
-    """The PCN of the enquiring practice (only PCNs with enquiries are offered)."""
+class PracticePCNFilter(admin.RelatedFieldListFilter):
+    """The PCN of the enquiring practice.
+
+    Every PCN is offered (a short table), rather than only those with
+    enquiries, which costs a DISTINCT over the whole enquiry table per page.
+    """
 
     def __init__(self, field, request, params, model, model_admin, field_path):
         super().__init__(field, request, params, model, model_admin, field_path)
@@ -418,7 +422,7 @@ class EnquiryAdmin(EnquiryDataProtectionAdminMixin, admin.ModelAdmin):
         # Breached first, then soonest due, closed last. Expressions rather than
         # the `triage_rank` annotation, because Django also uses this ordering
         # for enquiry choices in other admins, on querysets without it.
-        return triage_ordering(now=timezone.now())
+        return TRIAGE_ORDERING
 
     def has_add_permission(self, request) -> bool:
         return False  # enquiries come from members

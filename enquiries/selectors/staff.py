@@ -7,11 +7,11 @@ moment), so filtering and ordering by it cost one query whatever the rows.
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from ..models import Enquiry, Status, Topic
+from ..models import TRIAGE_RANK, Enquiry, Status, Topic
 from ..sla import DUE_SOON_WINDOW_STANDARD, DUE_SOON_WINDOW_URGENT, SLA_STATE_LABELS, SlaState
 from .data_protection import enquiries_visible_to_staff
 
@@ -20,14 +20,13 @@ __all__ = [
     "enquiry_list_for_triage",
     "support_overview",
     "TRIAGE_ORDERING",
-    "triage_ordering",
 ]
 
 # Breached first, then enquiries waiting for first contact, then those in
 # progress, then on hold, closed last; within each, the soonest due first.
-TRIAGE_ORDERING = ["triage_rank", F("first_contact_due_at").asc(nulls_last=True), "pk"]
+# (See TRIAGE_RANK: the breached lead because they are the earliest due.)
+TRIAGE_ORDERING = [TRIAGE_RANK.asc(), F("first_contact_due_at").asc(nulls_last=True), F("pk").asc()]
 
-_AWAITING_CONTACT = Q(first_contact_at__isnull=True) & ~Q(status__in=[Status.ON_HOLD, Status.CLOSED])
 
 
 def sla_state_expression(*, now: datetime) -> Case:
@@ -50,32 +49,12 @@ def sla_state_expression(*, now: datetime) -> Case:
     )
 
 
-def _triage_rank(*, now: datetime) -> Case:
-    return Case(
-        When(_AWAITING_CONTACT & Q(first_contact_due_at__lt=now), then=Value(0)),
-        When(_AWAITING_CONTACT, then=Value(1)),
-        When(status=Status.CLOSED, then=Value(4)),
-        When(status=Status.ON_HOLD, then=Value(3)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
-
-
-def triage_ordering(*, now: datetime) -> list:
-    """Return the triage order as expressions, usable on any Enquiry queryset (annotated or not).
-
-    The admin uses this for its default order, so other admins that list
-    enquiries (a foreign key to an enquiry, say) can order them the same way.
-    """
-    return [_triage_rank(now=now).asc(), F("first_contact_due_at").asc(nulls_last=True), "pk"]
-
-
 def enquiry_list_for_triage(*, now: datetime | None = None) -> QuerySet[Enquiry]:
     """Return every enquiry for staff, annotated with `sla_state` and `triage_rank` at `now`, in triage order."""
     now = now or timezone.now()
     return (
         Enquiry.objects.select_related("practice", "practice__pcn", "assigned_to", "pcn")
-        .annotate(sla_state=sla_state_expression(now=now), triage_rank=_triage_rank(now=now))
+        .annotate(sla_state=sla_state_expression(now=now), triage_rank=TRIAGE_RANK)
         .order_by(*TRIAGE_ORDERING)
     )
 

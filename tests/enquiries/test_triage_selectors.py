@@ -180,3 +180,26 @@ def test_words_for_met_missed_and_on_hold():
     assert sla_in_words(state="on_hold", due=None, first_contact_at=None, now=NOW) == (
         "no due time while PCN support is paused"
     )
+
+
+@pytest.mark.postgres
+def test_dashboard_default_page_is_read_from_the_triage_index_not_sorted():
+    """With years of enquiries, the first page comes from enq_triage_order_idx, not a sort of every row."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from enquiries.models import Enquiry
+    from enquiries.selectors.staff import TRIAGE_ORDERING
+    from tests.enquiries.test_reminders_cost import history
+    from tests.factories import PracticeFactory
+
+    now = timezone.now()
+    practice = PracticeFactory()
+    history(20_000, practice=practice, now=now)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE enquiries_enquiry")
+
+    plan = Enquiry.objects.order_by(*TRIAGE_ORDERING)[:50].explain()
+
+    assert "enq_triage_order_idx" in plan
+    assert "Sort" not in plan.splitlines()[0] and "Seq Scan on enquiries_enquiry" not in plan
