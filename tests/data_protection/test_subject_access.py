@@ -213,3 +213,28 @@ def test_staff_export_refuses_when_it_would_reveal_a_restricted_enquiry(client, 
 
     assert "restricted enquiry" in response.content.decode()
     assert not PersonalDataExport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_export_holds_the_members_bookings_and_development_plan_but_no_colleagues(member, practice):
+    from datetime import date
+
+    from programmes import services as programme_services
+    from programmes.models import Goal, Training
+    from tests.programmes.factories import BookingFactory, TrainingFactory
+
+    BookingFactory(user=member, session__title="Preston peer support: November")
+    colleague = MembershipFactory(practice=practice).user
+    BookingFactory(user=colleague, session__title="Colleague's session")
+    reviewer = TrainingFactory(kind=Training.Kind.PEER_REVIEWER, user__first_name="Rita", user__last_name="Reviewer").user
+    review = programme_services.peer_review_pair(manager=member, reviewer=reviewer)
+    Goal.objects.create(review=review, what="Lead the CQC inspection", why="Growth", target_date=date(2027, 6, 30))
+    colleague_review = programme_services.peer_review_pair(manager=colleague, reviewer=reviewer)
+    Goal.objects.create(review=colleague_review, what="Colleague's own goal", why="-", target_date=date(2027, 6, 30))
+
+    data = sections(personal_data_export(user=member))
+
+    assert [b["session"] for b in data["programme_bookings"]] == ["Preston peer support: November"]
+    assert [p["reviewer"] for p in data["development_plans"]] == ["Rita Reviewer"]
+    assert [g["goal"] for g in data["development_goals"]] == ["Lead the CQC inspection"]
+    assert "Colleague" not in json.dumps(data)
