@@ -30,8 +30,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from .models import OutboundEmail
@@ -72,6 +72,11 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
 
 
+def _render_plain_text(name: str, context: dict) -> str:
+    """Render a plain-text template without HTML escaping (O'Brien stays O'Brien)."""
+    return get_template(name).template.render(Context(context, autoescape=False))
+
+
 def email_queue(
     *,
     to: Iterable[str],
@@ -90,8 +95,8 @@ def email_queue(
     safety net either way.
     """
     context = {"lmc_name": settings.LMC_NAME, "site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    body_text = render_to_string(f"{template}.txt", context)
+    subject = " ".join(_render_plain_text(f"{template}_subject.txt", context).split())
+    body_text = _render_plain_text(f"{template}.txt", context)
     try:
         body_html = render_to_string(f"{template}.html", context)
     except TemplateDoesNotExist:

@@ -215,3 +215,22 @@ def test_email_with_no_recipient_is_kept_as_failed_for_staff_not_silently_sent(
     assert email.status == OutboundEmail.Status.FAILED
     assert email.last_error == "No recipient address."
     assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_plain_text_email_is_not_html_escaped_but_the_html_part_is(django_capture_on_commit_callbacks, mailoutbox):
+    from members.models import User
+
+    user = User.objects.create_user(email="siobhan@practice.example.org", first_name="Siobhán", last_name="O'Brien")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.email_queue(
+            to=[user.email],
+            template="members/email/invitation",
+            context={"user": user, "link": "https://x/?a=1&b=2", "valid_days": 7, "invited_by": "Tara & Co"},
+        )
+
+    [message] = mailoutbox
+    assert "Tara & Co" in message.body and "https://x/?a=1&b=2" in message.body
+    assert "&amp;" not in message.body
+    html = message.alternatives[0][0]
+    assert "Tara &amp; Co" in html
