@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install assets check-deploy worker beat clean
+.PHONY: run test install worker beat clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,17 @@ beat: install
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles
+
+## Benchmarks and load/fault scripts (need DATABASE_URL naming a PostgreSQL server; see README).
+.PHONY: bench-seed bench-triage bench-load bench-faults bench-levies
+bench-seed: install
+	$(BIN)/python -m bench.seed
+bench-triage: install
+	$(BIN)/python -m bench.triage_changelist
+bench-load: install
+	$(BIN)/python -m bench.load_submit
+bench-faults: install
+	$(BIN)/python -m bench.fault_redis_down
+	$(BIN)/python -m bench.fault_worker_killed
+bench-levies: install
+	$(BIN)/python bench/levies_import.py --practices 7000

@@ -30,7 +30,7 @@ PASSWORD_HASHERS = [
 ]
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key", "login": "100000/m/ip"}
 
-# The stand-in submission page's templates (bench/templates).
+# The bare view's template (bench/templates).
 TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "templates"]
 
 # No collectstatic step: serve from the finders, as the tests do.

@@ -32,13 +32,10 @@ class Outcome:
 
 
 def submit_paths() -> tuple[str, str]:
-    """Return (form path, what it is): the real `enquiries:submit` when it exists, else the bench stand-in."""
-    from django.urls import NoReverseMatch, reverse
+    """Return (form path, what it is): the members' real "Request support" form."""
+    from django.urls import reverse
 
-    try:
-        return reverse("enquiries:submit"), "enquiries:submit"
-    except NoReverseMatch:
-        return reverse("bench:submit"), "bench stand-in (enquiries:submit is not merged yet)"
+    return reverse("enquiries:submit"), "enquiries:submit"
 
 
 def log_in(base_url: str, email: str, password: str) -> requests.Session:

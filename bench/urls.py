@@ -23,8 +23,6 @@ default_admin.register(Enquiry, StockEnquiryAdmin)
 bench_patterns = (
     [
         path("bare/enquiries/", views.bare_enquiry_list, name="bare_list"),
-        path("stand-in/enquiries/new/", views.stand_in_submit, name="submit"),
-        path("stand-in/enquiries/<str:reference>/", views.stand_in_submitted, name="submitted"),
     ],
     "bench",
 )
