@@ -75,6 +75,7 @@ def main(argv=None) -> int:
 def run(args, *, url, env, redis: RedisServer, mail_dir: Path, logs: Path) -> int:
     from contextlib import nullcontext
 
+    from django.conf import settings
     from django.utils import timezone
 
     from bench import seed
@@ -110,6 +111,9 @@ def run(args, *, url, env, redis: RedisServer, mail_dir: Path, logs: Path) -> in
         redis.start()  # back, and empty
         phase["now"] = "redis back"
         time.sleep(2)  # let the worker reconnect, as it would in production
+        # An email a task had claimed when Redis went away waits out the claim
+        # timeout (bench settings: 5 s) before the sweep takes it over.
+        time.sleep(settings.EMAIL_CLAIM_TIMEOUT_SECONDS + 1)
         swept = []
         for _ in range(SWEEP_ROUNDS):
             sent = outbox_sweep()
