@@ -1,11 +1,12 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin import AdminSite
 from django.urls import include, path
 
 # The admin login goes through allauth, so it is rate limited and asks for
 # the TOTP code like every other login.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(AdminSite.login.__get__(admin.site))
 admin.site.site_header = f"{settings.LMC_NAME}: staff"
 admin.site.site_title = "LMC portal staff"
 admin.site.index_title = "Member services"

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.conf import settings
 from django.urls import reverse
 
 from enquiries.models import StaffNote, Status
@@ -483,3 +484,19 @@ def test_support_overview_query_count_does_not_grow_with_enquiries(client, rows,
     lead_client = admin_client(client, "lead")
     with django_assert_max_num_queries(10):
         lead_client.get(OVERVIEW)
+
+
+def test_admin_home_links_officers_to_the_support_overview(client):
+    officer_client = admin_client(client, "officer")
+
+    content = officer_client.get("/" + settings.LMC_ADMIN_PATH).content.decode()
+
+    assert reverse("admin:enquiries_enquiry_overview") in content
+
+
+def test_admin_home_does_not_offer_the_overview_to_levy_staff(client):
+    levy_client = admin_client(client, "levy")
+
+    content = levy_client.get("/" + settings.LMC_ADMIN_PATH).content.decode()
+
+    assert reverse("admin:enquiries_enquiry_overview") not in content
