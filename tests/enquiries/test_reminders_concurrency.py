@@ -5,12 +5,12 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import connection
 from django.utils import timezone
 
 from enquiries.models import Reminder
 from enquiries.selectors import reminders as selectors
 from enquiries.services import reminders as services
+from tests.concurrency import run_concurrently
 from tests.enquiries.factories import EnquiryFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -38,22 +38,11 @@ def test_concurrent_sweeps_send_each_reminder_exactly_once(mailoutbox, monkeypat
     monkeypatch.setattr(services, "enquiries_breached_unreminded", in_step(selectors.enquiries_breached_unreminded))
     monkeypatch.setattr(services, "enquiries_due_soon_unreminded", in_step(selectors.enquiries_due_soon_unreminded))
 
-    results, errors = [], []
-
     def sweep():
-        try:
-            with time_machine.travel(now, tick=False):
-                results.append(services.reminders_send_due())
-        except BaseException as exc:  # surface a thread's failure in the test
-            errors.append(exc)
-        finally:
-            connection.close()
+        with time_machine.travel(now, tick=False):
+            return services.reminders_send_due()
 
-    threads = [threading.Thread(target=sweep) for _ in range(SWEEPS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = run_concurrently(SWEEPS, sweep)
 
     assert errors == []
     assert sum(result.sent for result in results) == 10

@@ -1,16 +1,16 @@
 """enquiry_submit: the reference, the due time, the emails, and what it refuses."""
 
-import threading
 import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 
 from enquiries.models import Enquiry, ReferenceCounter, Scope, Status, Topic
 from enquiries.services import enquiry_submit
+from tests.concurrency import run_concurrently
 from tests.factories import MembershipFactory, PracticeFactory
 
 LONDON = ZoneInfo("Europe/London")
@@ -196,31 +196,10 @@ def test_history_records_who_submitted(member, practice):
 # --- Concurrency (PostgreSQL row locks) --------------------------------------------
 
 
-def _in_threads(count, work):
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(work())
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_submissions_get_distinct_consecutive_references(member, practice):
-    results, errors = _in_threads(8, lambda: submit(member, practice, now=None).reference)
+    results, errors = run_concurrently(8, lambda: submit(member, practice, now=None).reference)
 
     assert errors == []
     year = results[0][4:8]
@@ -231,7 +210,7 @@ def test_concurrent_submissions_get_distinct_consecutive_references(member, prac
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_double_submit_with_one_token_makes_one_enquiry(member, practice):
     token = uuid.uuid4()
-    results, errors = _in_threads(4, lambda: submit(member, practice, submission_token=token).pk)
+    results, errors = run_concurrently(4, lambda: submit(member, practice, submission_token=token).pk)
 
     assert errors == []
     assert len(set(results)) == 1

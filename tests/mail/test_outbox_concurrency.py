@@ -1,13 +1,12 @@
 """Several workers delivering the same outbox emails at once on PostgreSQL: each goes once."""
 
-import threading
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from lmcportal.mail.models import OutboundEmail
 from lmcportal.mail.services import emails_deliver
+from tests.concurrency import run_concurrently
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -22,23 +21,8 @@ def test_concurrent_workers_send_each_outbox_email_once(mailoutbox):
         ).pk
         for n in range(20)
     ]
-    barrier = threading.Barrier(WORKERS, timeout=30)
-    sent, errors = [], []
-
-    def worker():
-        try:
-            barrier.wait()
-            sent.extend(emails_deliver(email_ids=ids))
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(WORKERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    batches, errors = run_concurrently(WORKERS, lambda: emails_deliver(email_ids=ids))
+    sent = [email_id for batch in batches for email_id in batch]
 
     assert errors == []
     assert sorted(sent) == sorted(ids)
