@@ -19,7 +19,6 @@ enquiries.models.Reminder): without them it says so and stops (exit 0 with
 """
 
 import argparse
-import importlib.util
 import sys
 import tempfile
 import time
@@ -30,12 +29,6 @@ from bench.harness import RedisServer, bench_database, celery_worker, child_env,
 
 KILL_AFTER_FRACTION = 0.15
 SWEEP_ROUNDS = 50
-SKIP = "SKIPPED: the reminder sweep (enquiries.tasks.send_sla_reminders, enquiries.models.Reminder) is not merged yet."
-
-
-def reminders_available() -> bool:
-    """True when the reminders code is in the tree (checked without importing Django models)."""
-    return importlib.util.find_spec("enquiries.tasks") is not None
 
 
 def _seed_overdue(count: int) -> list[str]:
@@ -70,10 +63,7 @@ def _seed_overdue(count: int) -> list[str]:
 
 
 def _claim_timeout(mail_services) -> timedelta:
-    """The outbox's claim timeout: a function on the merged branch, a constant before it."""
-    if hasattr(mail_services, "claim_timeout"):
-        return mail_services.claim_timeout()
-    return mail_services.CLAIM_TIMEOUT
+    return mail_services.claim_timeout()
 
 
 def _messages_written(mail_dir: Path) -> int:
@@ -91,9 +81,6 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.short:
         args.enquiries = 300
-    if not reminders_available():
-        print(SKIP)
-        return 0 if args.short else 2
 
     mail_dir = Path(tempfile.mkdtemp(prefix="lmc_bench_reminders_"))
     env = {
@@ -112,18 +99,10 @@ def run(args, *, url: str, env: dict, mail_dir: Path) -> int:
 
     from bench.fault_redis_down import outbox_sweep
     from bench.mailfiles import sends_per_reference, sent_messages
-    from enquiries import models as enquiry_models
+    from enquiries.models import Reminder
+    from enquiries.tasks import send_sla_reminders
     from lmcportal.mail import services as mail_services
     from lmcportal.mail.models import OutboundEmail
-
-    Reminder = getattr(enquiry_models, "Reminder", None)
-    try:
-        from enquiries.tasks import send_sla_reminders
-    except ImportError:
-        send_sla_reminders = None
-    if Reminder is None or send_sla_reminders is None:
-        print(SKIP)
-        return 0 if args.short else 2
 
     references = _seed_overdue(args.enquiries)
     print(f"Worker kill: {len(references)} overdue enquiries; worker email delay {args.email_delay} s; "

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from lmcportal.mail.services import email_queue
@@ -95,11 +95,7 @@ def _absolute(path: str) -> str:
 
 
 def _admin_link(enquiry: Enquiry) -> str:
-    try:
-        path = reverse("admin:enquiries_enquiry_change", args=[enquiry.pk])
-    except NoReverseMatch:  # the triage admin is not registered (only in a partial build)
-        path = f"/{settings.LMC_ADMIN_PATH}enquiries/enquiry/{enquiry.pk}/change/"
-    return _absolute(path)
+    return _absolute(reverse("admin:enquiries_enquiry_change", args=[enquiry.pk]))
 
 
 def _member_link(enquiry: Enquiry) -> str:

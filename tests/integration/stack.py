@@ -152,11 +152,7 @@ def submission_form(client, url: str, **fields) -> dict[str, str]:
 
 
 def submit_url() -> str:
-    """The member's enquiry form; skip the test until the member-side enquiries branch is merged."""
-    import pytest
-    from django.urls import NoReverseMatch, reverse
+    """The member's enquiry form."""
+    from django.urls import reverse
 
-    try:
-        return reverse("enquiries:submit")
-    except NoReverseMatch:
-        pytest.skip("needs the member-side enquiries branch (enquiries:submit) merged")
+    return reverse("enquiries:submit")

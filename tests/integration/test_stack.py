@@ -48,7 +48,7 @@ def make_due_soon(enquiry: Enquiry) -> None:
 
 
 def test_worker_delivers_the_acknowledgement_and_beat_sends_the_reminder(celery_stack):
-    """Runs on every branch: the enquiry comes from the factory, the acknowledgement from email_queue."""
+    """The enquiry comes from the factory and the acknowledgement from email_queue: the stack alone."""
     celery_stack.start_worker()
     enquiry = EnquiryFactory(urgent_case=True)
 
@@ -89,7 +89,7 @@ def _wait_for_further_sweeps(stack, count: int) -> None:
 def test_enquiry_submitted_on_the_web_is_acknowledged_and_reminded_by_the_real_stack(
     celery_stack, client, member, practice
 ):
-    """Needs the member-side enquiries branch (the form at enquiries:submit and its acknowledgement)."""
+    """The whole path: a member's POST to the form, then worker and beat deliver the emails."""
     url = submit_url()
     client.force_login(member)
     celery_stack.start_worker()

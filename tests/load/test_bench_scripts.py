@@ -59,10 +59,6 @@ def test_submissions_succeed_while_redis_is_down_and_every_acknowledgement_goes_
 @pytest.mark.redis
 @needs_redis_server
 def test_reminders_killed_mid_sweep_are_each_sent_exactly_once():
-    from bench.fault_worker_killed import reminders_available
-
-    if not reminders_available():
-        pytest.skip("the reminder sweep (enquiries.tasks) is not merged yet")
     result = run_short("bench.fault_worker_killed", "worker")
     assert result.returncode == 0, figures(result)
     assert "OK: the killed sweep's reminders were each sent exactly once" in result.stdout, figures(result)
