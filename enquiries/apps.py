@@ -4,3 +4,18 @@ from django.apps import AppConfig
 class EnquiriesConfig(AppConfig):
     name = "enquiries"
     verbose_name = "Leadership and Management Support"
+    holds_personal_data = True
+    has_demo_data = True
+
+    def ready(self) -> None:
+        from members.models import User
+        from members.signals import register_demo_data, user_deactivation_warnings
+        from privacy.signals import register_personal_data
+
+        from . import signals
+
+        register_personal_data.connect(signals.personal_data_source, sender=self, dispatch_uid="enquiries.personal_data")
+        register_demo_data.connect(signals.demo_data_seed, sender=self, dispatch_uid="enquiries.demo_data")
+        user_deactivation_warnings.connect(
+            signals.deactivation_warnings, sender=User, dispatch_uid="enquiries.deactivation_warnings"
+        )

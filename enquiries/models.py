@@ -280,7 +280,8 @@ class Reminder(models.Model):
 
 
 # --- Data protection ---
-# Who looked at which enquiry, subject access exports and retention periods.
+# Who looked at which enquiry, and retention periods. (The register of
+# subject access exports is privacy.PersonalDataExport.)
 # The rules live in enquiries/services/data_protection.py.
 
 
@@ -316,10 +317,7 @@ class EnquiryAccess(models.Model):
         verbose_name_plural = "enquiry access log"
         # Nobody may add, change or delete log rows through Django's permissions.
         default_permissions = ("view",)
-        permissions = [
-            ("restrict_enquiry", "Can restrict an enquiry to named officers"),
-            ("export_personal_data", "Can produce a person's subject access export"),
-        ]
+        permissions = [("restrict_enquiry", "Can restrict an enquiry to named officers")]
         indexes = [
             models.Index(fields=["enquiry", "-at"], name="enq_access_enquiry_idx"),
             models.Index(fields=["user", "-at"], name="enq_access_user_idx"),
@@ -328,26 +326,6 @@ class EnquiryAccess(models.Model):
     def __str__(self) -> str:
         who = self.user or "System"
         return f"{who} {self.get_action_display().lower()} enquiry {self.enquiry_id} at {self.at:%Y-%m-%d %H:%M}"
-
-
-class PersonalDataExport(models.Model):
-    """A subject access export produced for a person, by themselves or by staff."""
-
-    subject = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="personal_data_exports"
-    )
-    produced_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="personal_data_exports_produced"
-    )
-    at = models.DateTimeField(default=timezone.now)
-    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        default_permissions = ("view",)
-
-    def __str__(self) -> str:
-        return f"Personal data of {self.subject} produced by {self.produced_by} at {self.at:%Y-%m-%d %H:%M}"
 
 
 class RetentionPolicy(models.Model):

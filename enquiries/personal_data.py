@@ -1,4 +1,4 @@
-"""The enquiries section of a person's subject access export (see members/personal_data.py).
+"""The enquiries section of a person's subject access export (see privacy/personal_data.py).
 
 Only enquiries the person submitted, with what they wrote, what the LMC
 agreed with them and how the status changed. No staff-only notes, and no

@@ -1,12 +1,11 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.http import HttpResponse
 from django.template.response import TemplateResponse
 
 from . import services
 from .models import PCN, Membership, Practice, User
-from .personal_data import personal_data_export, personal_data_filename
+from .signals import user_deactivation_warnings
 
 
 class MembershipInline(admin.TabularInline):
@@ -23,7 +22,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["is_staff", "is_active", "groups", "memberships__role", "memberships__practice__pcn"]
     search_fields = ["email", "first_name", "last_name", "memberships__practice__name", "memberships__practice__ods_code"]
     inlines = [MembershipInline]
-    actions = ["send_invitation", "deactivate_left_practice", "download_personal_data"]
+    actions = ["send_invitation", "deactivate_left_practice"]
     readonly_fields = ["invited_at", "last_login", "date_joined"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
@@ -71,47 +70,20 @@ class UserAdmin(DjangoUserAdmin):
                 messages.SUCCESS,
             )
             return None
-        from enquiries.selectors import restricted_enquiries_orphaned_by
-
+        warnings = [
+            warning
+            for _receiver, found in user_deactivation_warnings.send(sender=User, leaving=queryset)
+            for warning in found
+        ]
         context = {
             **self.admin_site.each_context(request),
             "title": "Deactivate accounts of people who left their practice",
             "opts": self.model._meta,
             "people": queryset,
-            "orphaned": restricted_enquiries_orphaned_by(leaving=queryset),
+            "warnings": warnings,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/members/user/deactivate_confirmation.html", context)
-
-    @admin.action(description="Download personal data (subject access request)", permissions=["export_personal_data"])
-    def download_personal_data(self, request, queryset):
-        """Produce one person's subject access export, as they would get it themselves."""
-        from enquiries.selectors import enquiries_visible_to_staff
-        from enquiries.services import personal_data_export_record
-
-        if len(queryset) != 1:
-            self.message_user(request, "Select one person at a time for a subject access export.", messages.ERROR)
-            return None
-        subject = queryset[0]
-        submitted = subject.submitted_enquiries.all()
-        hidden = submitted.count() - enquiries_visible_to_staff(user=request.user, queryset=submitted).count()
-        if hidden:
-            self.message_user(
-                request,
-                f"{subject} submitted {hidden} restricted enquiry(ies) you are not named on. "
-                "Ask an officer named on them to produce this export.",
-                messages.ERROR,
-            )
-            return None
-        content = personal_data_export(user=subject)
-        personal_data_export_record(subject=subject, produced_by=request.user, enquiries=submitted, request=request)
-        self.log_change(request, subject, "Produced a subject access export.")
-        response = HttpResponse(content, content_type="application/zip")
-        response["Content-Disposition"] = f'attachment; filename="{personal_data_filename(user=subject)}"'
-        return response
-
-    def has_export_personal_data_permission(self, request) -> bool:
-        return request.user.has_perm("enquiries.export_personal_data")
 
 
 @admin.register(PCN)

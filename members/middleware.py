@@ -48,8 +48,3 @@ def start_staff_idle_clock(request) -> None:
     request.session["staff_seen_at"] = int(time.time())
     request.session.set_expiry(settings.LMC_STAFF_SESSION_IDLE_SECONDS)
 
-
-def on_user_logged_in(sender, request, user, **kwargs) -> None:
-    """Start a staff member's idle clock at login, while the session is being written anyway."""
-    if user.is_staff and request is not None and hasattr(request, "session"):
-        start_staff_idle_clock(request)

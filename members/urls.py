@@ -7,8 +7,6 @@ app_name = "members"
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
-    path("account/your-data/", views.your_data, name="your_data"),
-    path("account/your-data/download/", views.your_data_download, name="your_data_download"),
     path("staff/two-factor-required/", views.staff_mfa_required, name="staff_mfa_required"),
     path("invitation/<uidb64>/<token>/", views.accept_invitation, name="accept_invitation"),
 ]

@@ -1,16 +1,12 @@
 from allauth.account.utils import perform_login
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
 
 from . import services
-from .personal_data import personal_data_collect, personal_data_export, personal_data_filename
 from .selectors import memberships_for_user
 
 
@@ -43,29 +39,3 @@ def accept_invitation(request, uidb64: str, token: str):
         messages.success(request, "Your password is set and you are now logged in.")
         return perform_login(request, user, redirect_url="/dashboard/")
     return render(request, "members/accept_invitation.html", {"form": form, "invited_user": user})
-
-
-@login_required
-def your_data(request):
-    sections = personal_data_collect(user=request.user)
-    counts = {name.replace("_", " ").capitalize(): len(rows) for name, rows in sections.items()}
-    context = {
-        "counts": counts,
-        "retention_years": settings.LMC_RETENTION_YEARS_DEFAULT,
-        "lmc_email": settings.LMC_TRIAGE_EMAIL,
-    }
-    return render(request, "members/your_data.html", context)
-
-
-@login_required
-@require_POST
-@never_cache
-def your_data_download(request):
-    """Give the person their own personal data as a ZIP, and record that they took it."""
-    from enquiries.services import personal_data_export_record
-
-    content = personal_data_export(user=request.user)
-    personal_data_export_record(subject=request.user, produced_by=request.user, request=request)
-    response = HttpResponse(content, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{personal_data_filename(user=request.user)}"'
-    return response

@@ -1,4 +1,4 @@
-"""The programme section of a person's subject access export (see members/personal_data.py).
+"""The programme section of a person's subject access export (see privacy/personal_data.py).
 
 Their bookings, training, development plans with goals, mentoring and
 aspiring-manager groups. Other people appear only where the person already

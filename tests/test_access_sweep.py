@@ -21,8 +21,8 @@ from tests.enquiries.factories import EnquiryFactory
 from tests.factories import PracticeFactory, StaffFactory
 from tests.programmes.factories import BookingFactory, TrainingFactory, manager
 
-MEMBER_NAMESPACES = {"members", "enquiries", "levies", "programmes"}
-PROJECT_APPS = {"members", "enquiries", "levies", "programmes", "mail"}
+MEMBER_NAMESPACES = {"members", "privacy", "enquiries", "levies", "programmes"}
+PROJECT_APPS = {"members", "privacy", "enquiries", "levies", "programmes", "mail"}
 
 EXEMPT = {
     "members:home": "redirects to the dashboard or the login page; shows nothing",
@@ -173,7 +173,7 @@ def test_pages_without_an_object_show_a_member_nothing_of_another_practice(clien
 
 
 # Account pages serve every logged-in person, staff included.
-ACCOUNT_PAGES = {"members:dashboard", "members:your_data", "members:your_data_download"}
+ACCOUNT_PAGES = {"members:dashboard", "privacy:your_data", "privacy:your_data_download"}
 
 
 @pytest.mark.django_db

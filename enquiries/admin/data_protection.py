@@ -1,7 +1,8 @@
 """Admin for data protection: the read-only access log, subject access exports,
 retention periods, and mixins for the triage Enquiry admin.
 
-Wiring into the triage admin (enquiries/admin/triage.py), see docs/readme/data_protection.md:
+Wiring into the triage admin (enquiries/admin/triage.py), see the README's "Confidentiality and data
+protection" section:
 
     class EnquiryAdmin(EnquiryDataProtectionAdminMixin, admin.ModelAdmin):
         def get_queryset(self, request):
@@ -23,7 +24,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from ..models import AccessAction, Enquiry, EnquiryAccess, PersonalDataExport, RetentionPolicy
+from privacy.admin import ReadOnlyLogAdmin
+
+from ..models import AccessAction, Enquiry, EnquiryAccess, RetentionPolicy
 from ..selectors.data_protection import enquiries_visible_to_staff, restriction_officer_choices
 from ..services.data_protection import enquiry_access_record, enquiry_restrict, enquiry_unrestrict
 
@@ -31,19 +34,6 @@ from ..services.data_protection import enquiry_access_record, enquiry_restrict, 
 def access_log_url(enquiry: Enquiry) -> str:
     """Return the admin link to one enquiry's access log."""
     return reverse("admin:enquiries_enquiryaccess_changelist") + "?" + urlencode({"enquiry__id__exact": enquiry.pk})
-
-
-class ReadOnlyLogAdmin(admin.ModelAdmin):
-    """A log nobody can add to, change or delete through the admin, superusers included."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(EnquiryAccess)
@@ -77,19 +67,6 @@ class EnquiryAccessAdmin(ReadOnlyLogAdmin):
     @admin.display(description="practice", ordering="enquiry__practice__name")
     def practice(self, obj: EnquiryAccess) -> str:
         return obj.enquiry.practice.name
-
-
-@admin.register(PersonalDataExport)
-class PersonalDataExportAdmin(ReadOnlyLogAdmin):
-    list_display = ["at", "subject", "subject_email", "produced_by", "ip_address"]
-    list_filter = ["at"]
-    search_fields = ["subject__email", "subject__last_name", "produced_by__email", "produced_by__last_name"]
-    list_select_related = ["subject", "produced_by"]
-    date_hierarchy = "at"
-
-    @admin.display(description="email", ordering="subject__email")
-    def subject_email(self, obj: PersonalDataExport) -> str:
-        return obj.subject.email
 
 
 @admin.register(RetentionPolicy)

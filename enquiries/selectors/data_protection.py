@@ -19,6 +19,7 @@ __all__ = [
     "enquiries_visible_to_staff",
     "enquiry_is_visible_to_staff",
     "restricted_enquiries_orphaned_by",
+    "enquiry_subject_access_refusal",
     "restriction_officer_choices",
     "retention_years_by_topic",
     "enquiries_past_retention",
@@ -56,6 +57,21 @@ def restricted_enquiries_orphaned_by(*, leaving: Iterable[User]) -> QuerySet[Enq
         _Restriction.objects.filter(enquiry_id=OuterRef("pk"), user__is_active=True).exclude(user_id__in=leaving_ids)
     )
     return Enquiry.objects.filter(names_leaver, ~names_someone_staying).order_by("reference")
+
+
+def enquiry_subject_access_refusal(*, subject: User, staff: User) -> str:
+    """Return why `staff` may not produce `subject`'s subject access export ("" when they may).
+
+    Its enquiries section would show restricted enquiries `staff` is not named on.
+    """
+    submitted = Enquiry.objects.filter(submitted_by=subject)
+    hidden = submitted.count() - enquiries_visible_to_staff(user=staff, queryset=submitted).count()
+    if not hidden:
+        return ""
+    return (
+        f"{subject} submitted {hidden} restricted enquiry(ies) you are not named on. "
+        "Ask an officer named on them to produce this export."
+    )
 
 
 def restriction_officer_choices() -> QuerySet[User]:

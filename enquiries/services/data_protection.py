@@ -6,7 +6,6 @@ Closed enquiries past their retention period lose their text and names but
 keep what the LMC's statistics need.
 """
 
-import ipaddress
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -21,7 +20,9 @@ from django.utils import timezone
 
 from members.models import User
 
-from ..models import AccessAction, Enquiry, EnquiryAccess, PersonalDataExport, Topic
+from privacy.services import request_ip
+
+from ..models import AccessAction, Enquiry, EnquiryAccess, Topic
 from ..retention import add_years
 from ..selectors.data_protection import (
     enquiries_past_retention,
@@ -34,13 +35,12 @@ __all__ = [
     "REMOVED_TEXT",
     "ANONYMISE_HOOKS",
     "AnonymisationCandidate",
-    "request_ip",
     "enquiry_access_record",
     "enquiry_restrict",
     "enquiry_unrestrict",
     "enquiries_anonymise_due",
     "enquiry_anonymise",
-    "personal_data_export_record",
+    "enquiry_subject_access_record",
 ]
 
 logger = logging.getLogger(__name__)
@@ -54,21 +54,6 @@ ANONYMISE_HOOKS: list[Callable[[Enquiry], None]] = []
 # Models in the enquiries app that hold staff-written text about an enquiry;
 # their rows (and their history) are deleted when the enquiry is anonymised.
 STAFF_TEXT_MODELS = ["StaffNote", "HistoricalStaffNote"]
-
-
-def request_ip(request: HttpRequest | None) -> str | None:
-    """Return the client's IP address as the web server saw it, or None.
-
-    REMOTE_ADDR only: X-Forwarded-For is written by the client unless a
-    trusted proxy rewrites it, and a log must not record what a user claims.
-    """
-    if request is None:
-        return None
-    address = request.META.get("REMOTE_ADDR", "")
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
 
 
 def _enquiry_ids(enquiries: Iterable[Enquiry | int] | models.QuerySet) -> list[int]:
@@ -285,27 +270,12 @@ def enquiry_anonymise(*, enquiry_id: int, retention_years: int | None = None) ->
     return True
 
 
-@transaction.atomic
-def personal_data_export_record(
-    *,
-    subject: User,
-    produced_by: User,
-    enquiries: Iterable[Enquiry | int] = (),
-    request: HttpRequest | None = None,
-) -> PersonalDataExport:
-    """Record that `produced_by` produced `subject`'s subject access export.
-
-    When staff produce it, each enquiry it contains is also logged as accessed.
-    """
-    export = PersonalDataExport(subject=subject, produced_by=produced_by, ip_address=request_ip(request))
-    export.full_clean()
-    export.save()
-    if produced_by.pk != subject.pk:
-        enquiry_access_record(
-            user=produced_by,
-            enquiries=enquiries,
-            action=AccessAction.SUBJECT_ACCESS,
-            request=request,
-            note=f"Subject access export for {subject}",
-        )
-    return export
+def enquiry_subject_access_record(*, subject: User, produced_by: User, request: HttpRequest | None = None) -> int:
+    """Log each enquiry `subject` submitted as seen by `produced_by` in a subject access export."""
+    return enquiry_access_record(
+        user=produced_by,
+        enquiries=Enquiry.objects.filter(submitted_by=subject),
+        action=AccessAction.SUBJECT_ACCESS,
+        request=request,
+        note=f"Subject access export for {subject}",
+    )

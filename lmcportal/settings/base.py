@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "simple_history",
     "lmcportal.mail",
     "members",
+    "privacy",
     "enquiries",
     "levies",
     "programmes",

@@ -1,4 +1,4 @@
-"""A stand-in for programmes.personal_data, to prove the registry."""
+"""A stand-in for an app's personal_data module, to prove the registry."""
 
 
 def collect(user) -> dict[str, list[dict]]:

@@ -1,7 +1,8 @@
 import pytest
 from django.conf import settings
 
-from enquiries.models import PersonalDataExport, RetentionPolicy, Topic
+from enquiries.models import RetentionPolicy, Topic
+from privacy.models import PersonalDataExport
 
 pytestmark = pytest.mark.django_db
 
@@ -50,8 +51,8 @@ def test_personal_data_exports_are_listed_read_only(client, triage_lead, member)
     export = PersonalDataExport.objects.create(subject=member, produced_by=member)
     client.force_login(triage_lead)
 
-    listing = client.get(ADMIN + "enquiries/personaldataexport/")
-    delete = client.post(f"{ADMIN}enquiries/personaldataexport/{export.pk}/delete/", {"post": "yes"})
+    listing = client.get(ADMIN + "privacy/personaldataexport/")
+    delete = client.post(f"{ADMIN}privacy/personaldataexport/{export.pk}/delete/", {"post": "yes"})
 
     assert listing.status_code == 200 and member.email in listing.content.decode()
     assert delete.status_code == 403

@@ -6,9 +6,10 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from enquiries.models import AccessAction, EnquiryAccess, PersonalDataExport, Status
+from enquiries.models import AccessAction, EnquiryAccess, Status
 from enquiries.services import enquiry_restrict
-from members.personal_data import personal_data_export
+from privacy.models import PersonalDataExport
+from privacy.personal_data import personal_data_export
 from tests.enquiries.factories import EnquiryFactory
 from tests.factories import MembershipFactory
 
@@ -103,13 +104,7 @@ def test_export_has_a_csv_per_section_and_a_readme(member, own_enquiry):
 
 
 @pytest.mark.django_db
-def test_other_apps_add_their_sections_through_the_registry(member, monkeypatch):
-    from members import personal_data
-
-    monkeypatch.setattr(
-        personal_data, "PERSONAL_DATA_MODULES", ["tests.data_protection.fake_personal_data", "levies.personal_data"]
-    )
-
+def test_other_apps_add_their_sections_through_the_registry(member, fake_app_with_personal_data):
     data = sections(personal_data_export(user=member))
 
     assert data["bookings"] == [{"session": f"Peer support for {member.email}"}]
@@ -120,17 +115,17 @@ def test_other_apps_add_their_sections_through_the_registry(member, monkeypatch)
 
 @pytest.mark.django_db
 def test_your_data_page_explains_and_offers_the_download(member_client):
-    response = member_client.get(reverse("members:your_data"))
+    response = member_client.get(reverse("privacy:your_data"))
 
     assert response.status_code == 200
     page = response.content.decode()
     assert "Download your data" in page
-    assert reverse("members:your_data_download") in page
+    assert reverse("privacy:your_data_download") in page
 
 
 @pytest.mark.django_db
 def test_member_downloads_their_own_data_and_it_is_recorded(member_client, member, own_enquiry, colleague_enquiry):
-    response = member_client.post(reverse("members:your_data_download"))
+    response = member_client.post(reverse("privacy:your_data_download"))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
@@ -145,13 +140,13 @@ def test_member_downloads_their_own_data_and_it_is_recorded(member_client, membe
 
 @pytest.mark.django_db
 def test_download_needs_a_post(member_client):
-    assert member_client.get(reverse("members:your_data_download")).status_code == 405
+    assert member_client.get(reverse("privacy:your_data_download")).status_code == 405
     assert not PersonalDataExport.objects.exists()
 
 
 @pytest.mark.django_db
 def test_your_data_needs_a_login(client):
-    for name in ("members:your_data", "members:your_data_download"):
+    for name in ("privacy:your_data", "privacy:your_data_download"):
         response = client.post(reverse(name))
         assert response.status_code == 302 and "/accounts/login/" in response.url
     assert not PersonalDataExport.objects.exists()
@@ -161,7 +156,7 @@ def test_your_data_needs_a_login(client):
 def test_other_practices_member_downloads_none_of_this_practices_data(client, other_member, own_enquiry):
     client.force_login(other_member)
 
-    data = sections(client.post(reverse("members:your_data_download")).content)
+    data = sections(client.post(reverse("privacy:your_data_download")).content)
 
     assert data["enquiries"] == []
     assert own_enquiry.practice.name not in json.dumps(data)

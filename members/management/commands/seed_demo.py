@@ -1,14 +1,9 @@
-from importlib import import_module
-from importlib.util import find_spec
-
-from django.core.management.base import BaseCommand
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from members import demo
-
-# Each app that has demo data provides `<app>.demo.seed()`; members first,
-# because the others hang off its practices and people.
-DEMO_MODULES = ["enquiries.demo", "enquiries.demo_data_protection", "levies.demo", "programmes.demo"]
+from members.signals import register_demo_data
 
 
 class Command(BaseCommand):
@@ -16,10 +11,14 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        # Members first, because the other apps hang off its practices and
+        # people; then every app that answers register_demo_data, in
+        # INSTALLED_APPS order.
         logins = demo.seed()
-        for module_name in DEMO_MODULES:
-            if find_spec(module_name) is not None:
-                import_module(module_name).seed()
+        for app_config in apps.get_app_configs():
+            seeded = register_demo_data.send(sender=app_config)
+            if getattr(app_config, "has_demo_data", False) and app_config.label != "members" and not seeded:
+                raise CommandError(f"App '{app_config.label}' has demo data but nothing answers register_demo_data.")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Every demo login uses the password: " + demo.DEMO_PASSWORD))
         for kind, lines in logins.items():
             self.stdout.write(f"{kind.capitalize()}:")

@@ -1,46 +1,75 @@
 """Subject access: the personal data the portal holds about one person, as a ZIP.
 
-Each app that holds personal data provides `<app>.personal_data.collect(user)`
-returning `{section name: [row dict, ...]}`; it is found the way seed_demo
-finds `<app>.demo`. A section holds only the person's own data: nothing
-staff-only and no one else's names.
+Each app that holds personal data answers `privacy.signals.register_personal_data`
+with a `PersonalDataSource` whose `collect(user)` returns
+`{section name: [row dict, ...]}`. Sections come in INSTALLED_APPS order. A
+section holds only the person's own data: nothing staff-only and no one
+else's names.
 """
 
 import csv
 import io
 import json
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from importlib import import_module
-from importlib.util import find_spec
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .models import User
+from members.models import User
 
-# Apps that contribute sections, after the profile and memberships here.
-PERSONAL_DATA_MODULES = ["enquiries.personal_data", "levies.personal_data", "programmes.personal_data"]
+from .signals import register_personal_data
+
+__all__ = [
+    "Sections",
+    "PersonalDataSource",
+    "account_sections",
+    "personal_data_sources",
+    "personal_data_collect",
+    "personal_data_export",
+    "personal_data_export_refusals",
+    "personal_data_filename",
+]
 
 Sections = dict[str, list[dict[str, Any]]]
 
 
-def _value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
+def _no_refusal(*, subject: User, staff: User) -> str:
+    return ""
 
 
-def _profile(user: User) -> Sections:
+def _nothing_to_record(*, subject: User, produced_by: User, request: HttpRequest | None) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class PersonalDataSource:
+    """One app's part of the subject access export.
+
+    `collect(user)` returns the app's sections. When staff produce someone
+    else's export, `refusal(subject=, staff=)` may return why they must not
+    (for example, restricted enquiries they are not named on), and
+    `record_staff_export(subject=, produced_by=, request=)` records what they
+    saw in the app's own access log.
+    """
+
+    collect: Callable[[User], Sections]
+    refusal: Callable[..., str] = _no_refusal
+    record_staff_export: Callable[..., None] = _nothing_to_record
+
+
+def account_sections(user: User) -> Sections:
+    """Return the account's own sections: profile, addresses, sign-in methods, memberships."""
     return {
         "profile": [
             {
@@ -76,13 +105,49 @@ def _profile(user: User) -> Sections:
     }
 
 
+def personal_data_sources() -> list[PersonalDataSource]:
+    """Return every app's source, in INSTALLED_APPS order.
+
+    Raise ImproperlyConfigured when an app that says it holds personal data
+    has no receiver, or a receiver answers with something else.
+    """
+    sources: list[PersonalDataSource] = []
+    for app_config in apps.get_app_configs():
+        responses = register_personal_data.send(sender=app_config)
+        if getattr(app_config, "holds_personal_data", False) and not responses:
+            raise ImproperlyConfigured(
+                f"App '{app_config.label}' holds personal data but nothing answers "
+                "privacy.signals.register_personal_data for it."
+            )
+        for receiver, source in responses:
+            if not isinstance(source, PersonalDataSource):
+                raise ImproperlyConfigured(f"{receiver!r} must return a PersonalDataSource, not {source!r}.")
+            sources.append(source)
+    return sources
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
 def personal_data_collect(*, user: User) -> Sections:
     """Return every section of `user`'s personal data, values ready for JSON and CSV."""
-    sections = _profile(user)
-    for module_name in PERSONAL_DATA_MODULES:
-        if find_spec(module_name) is not None:
-            sections.update(import_module(module_name).collect(user))
+    sections: Sections = {}
+    for source in personal_data_sources():
+        sections.update(source.collect(user))
     return {name: [{k: _value(v) for k, v in row.items()} for row in rows] for name, rows in sections.items()}
+
+
+def personal_data_export_refusals(*, subject: User, staff: User) -> list[str]:
+    """Return why `staff` may not produce `subject`'s export (empty when they may)."""
+    reasons = (source.refusal(subject=subject, staff=staff) for source in personal_data_sources())
+    return [reason for reason in reasons if reason]
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:
@@ -130,4 +195,5 @@ def personal_data_export(*, user: User) -> bytes:
 
 
 def personal_data_filename(*, user: User) -> str:
+    """Return the download name of `user`'s export, dated today."""
     return f"personal-data-{slugify(user.email)}-{timezone.localdate():%Y-%m-%d}.zip"
