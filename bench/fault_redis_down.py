@@ -36,11 +36,11 @@ SWEEP_ROUNDS = 20
 
 def outbox_sweep() -> int:
     """Run the outbox sweep in-process (whatever the merged code calls it); return emails sent."""
-    from lmcportal.mail import services
+    from mail import services
 
     sweep = getattr(services, "emails_deliver_due", None)
     if sweep is None:
-        from lmcportal.mail.tasks import deliver_pending_emails as sweep
+        from mail.tasks import deliver_pending_emails as sweep
     return sweep()
 
 
@@ -82,7 +82,7 @@ def run(args, *, url, env, redis: RedisServer, mail_dir: Path, logs: Path) -> in
     from bench.mailfiles import sends_per_reference, sent_messages
     from bench.submitting import log_in_all, saved_exactly_once, submit_paths, submit_until
     from enquiries.models import Enquiry
-    from lmcportal.mail.models import OutboundEmail
+    from mail.models import OutboundEmail
 
     seed.seed(enquiries=0, practices=args.members)
     emails = [seed.member_email(n) for n in range(1, args.members + 1)]

@@ -101,8 +101,8 @@ def run(args, *, url: str, env: dict, mail_dir: Path) -> int:
     from bench.mailfiles import sends_per_reference, sent_messages
     from enquiries.models import Reminder
     from enquiries.tasks import send_sla_reminders
-    from lmcportal.mail import services as mail_services
-    from lmcportal.mail.models import OutboundEmail
+    from mail import services as mail_services
+    from mail.models import OutboundEmail
 
     references = _seed_overdue(args.enquiries)
     print(f"Worker kill: {len(references)} overdue enquiries; worker email delay {args.email_delay} s; "

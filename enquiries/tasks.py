@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from lmcportal.mail.services import emails_deliver_due
+from mail.services import emails_deliver_due
 
 from . import services
 

@@ -1,13 +1,19 @@
 """The Celery application, configured from Django settings (CELERY_* names).
 
-Also the two helpers every app's schedule data migration uses, so periodic
-jobs live in django-celery-beat's tables (editable in the admin) and are
-created the same way everywhere: see docs/readme/celery.md.
+Celery's logging follows Django's LOGGING (see `config_loggers`), as
+cookiecutter-django does, so workers and beat log like the web processes.
+
+The beat-schedule helpers data migrations use live in `lmcportal.beat`, a
+module that imports neither Celery nor the portal. They are re-exported here
+only so that a migration written against this module keeps working.
 """
 
 import os
 
 from celery import Celery
+from celery.signals import setup_logging
+
+from .beat import periodic_task_add, periodic_task_remove
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lmcportal.settings.local")
 
@@ -15,71 +21,14 @@ app = Celery("lmcportal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-__all__ = ["app", "periodic_task_add", "periodic_task_remove"]
+__all__ = ["app", "config_loggers", "periodic_task_add", "periodic_task_remove"]
 
 
-def periodic_task_add(
-    apps,
-    *,
-    name: str,
-    task: str,
-    description: str,
-    every_minutes: int | None = None,
-    daily_at: tuple[int, int] | None = None,
-    expire_seconds: int | None = None,
-) -> None:
-    """Put `task` on beat's schedule (idempotent; for data migrations).
+@setup_logging.connect
+def config_loggers(*args, **kwargs) -> None:
+    """Configure worker and beat logging from Django's LOGGING instead of Celery's own."""
+    from logging.config import dictConfig
 
-    Give `every_minutes` for an interval, or `daily_at=(hour, minute)` for once a
-    day, London time. `apps` is the migration's app registry. `expire_seconds`
-    drops a run that waited in the queue longer than that (the next run does
-    the same work).
-    """
-    from django.utils import timezone
+    from django.conf import settings
 
-    if (every_minutes is None) == (daily_at is None):
-        raise ValueError("Give exactly one of every_minutes and daily_at.")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTasks = apps.get_model("django_celery_beat", "PeriodicTasks")
-    if every_minutes is not None:
-        schedule = {
-            "interval": apps.get_model("django_celery_beat", "IntervalSchedule").objects.get_or_create(
-                every=every_minutes, period="minutes"
-            )[0],
-            "crontab": None,
-        }
-    else:
-        hour, minute = daily_at
-        schedule = {
-            "interval": None,
-            "crontab": apps.get_model("django_celery_beat", "CrontabSchedule").objects.get_or_create(
-                minute=str(minute),
-                hour=str(hour),
-                day_of_week="*",
-                day_of_month="*",
-                month_of_year="*",
-                timezone="Europe/London",
-            )[0],
-        }
-    PeriodicTask.objects.update_or_create(
-        name=name,
-        defaults={
-            "task": task,
-            **schedule,
-            "enabled": True,
-            "description": description,
-            "expire_seconds": expire_seconds,
-        },
-    )
-    # Historical models send no signals: tell a running beat to reload.
-    PeriodicTasks.objects.update_or_create(ident=1, defaults={"last_update": timezone.now()})
-
-
-def periodic_task_remove(apps, *, name: str) -> None:
-    """Take the periodic task called `name` off the schedule (reverse of periodic_task_add)."""
-    from django.utils import timezone
-
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=name).delete()
-    apps.get_model("django_celery_beat", "PeriodicTasks").objects.update_or_create(
-        ident=1, defaults={"last_update": timezone.now()}
-    )
+    dictConfig(settings.LOGGING)

@@ -1,6 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
 
-from lmcportal.mail.services import email_queue_message
+from mail.services import email_queue_message
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from lmcportal.mail.services import email_queue
+from mail.services import email_queue
 
 from .models import User
 

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from lmcportal.mail.services import email_queue
+from mail.services import email_queue
 from members.models import User
 
 from .ics import booking_ics_attachment

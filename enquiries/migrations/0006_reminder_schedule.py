@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from lmcportal.celery import periodic_task_add, periodic_task_remove
+from lmcportal.beat import periodic_task_add, periodic_task_remove
 
 SLA_REMINDERS = "SLA reminders (first contact due soon / overdue)"
 PCN_RESUME = "Resume PCN support when a pause ends"

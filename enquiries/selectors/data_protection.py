@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from members.models import User
-from members.permissions import OFFICERS, TRIAGE_LEAD
+from members.groups import OFFICERS, TRIAGE_LEAD
 
 from ..models import Enquiry, RetentionPolicy, Status, Topic
 from ..retention import add_years

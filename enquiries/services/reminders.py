@@ -34,7 +34,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from lmcportal.mail.services import email_queue, emails_deliver
+from mail.services import email_queue, emails_deliver
 
 from ..models import Enquiry, Reminder
 from ..selectors.reminders import enquiries_breached_unreminded, enquiries_due_soon_unreminded

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from lmcportal.mail.services import email_queue
+from mail.services import email_queue
 from members.models import Practice, User
 from members.selectors import practices_for_user
 

@@ -40,7 +40,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_celery_beat",
     "simple_history",
-    "lmcportal.mail",
+    "mail",
     "members",
     "privacy",
     "enquiries",
@@ -179,7 +179,7 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="LMC portal <portal@lmc.example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# The outbox (lmcportal.mail): an email claimed by a worker that then went
+# The outbox (mail): an email claimed by a worker that then went
 # silent for this long is taken to be stranded and is sent again.
 EMAIL_CLAIM_TIMEOUT_SECONDS = env.int("EMAIL_CLAIM_TIMEOUT_SECONDS", default=10 * 60)
 

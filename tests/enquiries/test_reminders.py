@@ -12,8 +12,8 @@ from django.utils import timezone
 from enquiries.models import Reminder, Status
 from enquiries.services import reminders_send_due
 from enquiries.tasks import send_sla_reminders
-from lmcportal.mail.models import OutboundEmail
-from lmcportal.mail.services import claim_timeout
+from mail.models import OutboundEmail
+from mail.services import claim_timeout
 from tests.enquiries.factories import EnquiryFactory
 from tests.factories import StaffFactory
 
@@ -283,7 +283,7 @@ def test_command_sends_due_reminders_and_reports_them(mailoutbox):
 
 
 def test_command_also_sends_emails_the_broker_never_saw(mailoutbox):
-    from lmcportal.mail.services import email_queue_message
+    from mail.services import email_queue_message
     from django.core.mail import EmailMultiAlternatives
 
     email_queue_message(message=EmailMultiAlternatives("Enquiry received", "Thank you.", to=["pm@example.org"]))

@@ -7,8 +7,8 @@ from django.core.mail import EmailMultiAlternatives
 
 from enquiries.models import Enquiry
 from enquiries.tasks import send_sla_reminders
-from lmcportal.mail.models import OutboundEmail
-from lmcportal.mail.services import email_queue_message
+from mail.models import OutboundEmail
+from mail.services import email_queue_message
 from tests.enquiries.factories import EnquiryFactory
 from tests.integration.stack import submission_form, submit_url
 from tests.mail.brokers import CLOSED_PORT_BROKER, real_broker

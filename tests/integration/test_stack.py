@@ -15,8 +15,8 @@ from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from enquiries.models import Enquiry, Reminder
-from lmcportal.mail.models import OutboundEmail
-from lmcportal.mail.services import email_queue_message
+from mail.models import OutboundEmail
+from mail.services import email_queue_message
 from tests.enquiries.factories import EnquiryFactory
 from tests.integration.stack import submission_form, submit_url
 from tests.mail.brokers import real_broker

@@ -11,10 +11,10 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from lmcportal.mail import services
-from lmcportal.mail.models import OutboundEmail
-from lmcportal.mail.services import MAX_ATTEMPTS, email_deliver, email_queue_message, emails_deliver_due
-from lmcportal.mail.tasks import deliver_pending_emails
+from mail import services
+from mail.models import OutboundEmail
+from mail.services import MAX_ATTEMPTS, email_deliver, email_queue_message, emails_deliver_due
+from mail.tasks import deliver_pending_emails
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@
 import pytest
 from django.utils import timezone
 
-from lmcportal.mail.models import OutboundEmail
-from lmcportal.mail.services import emails_deliver
+from mail.models import OutboundEmail
+from mail.services import emails_deliver
 from tests.concurrency import run_concurrently
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

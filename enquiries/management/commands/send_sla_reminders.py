@@ -6,7 +6,7 @@ from django.utils import timezone
 from enquiries.models import Reminder
 from enquiries.selectors import enquiries_breached_unreminded, enquiries_due_soon_unreminded
 from enquiries.services import reminders_send_due
-from lmcportal.mail.services import emails_deliver_due, outbox_counts
+from mail.services import emails_deliver_due, outbox_counts
 
 
 class Command(BaseCommand):

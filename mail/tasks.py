@@ -1,4 +1,9 @@
-"""Celery tasks for the outbox. Names are fixed: beat's PeriodicTask rows refer to them."""
+"""Celery tasks for the outbox.
+
+Names are fixed, and keep the app's old home (`lmcportal.mail`): beat's
+PeriodicTask rows (migration mail 0002) and messages already waiting in the
+broker refer to them by name, so the module moving did not rename them.
+"""
 
 from celery import shared_task
 

@@ -2,8 +2,7 @@ from django.apps import AppConfig
 
 
 class MailConfig(AppConfig):
-    name = "lmcportal.mail"
-    label = "mail"
+    name = "mail"
     verbose_name = "Email outbox"
     # Outbox rows are a delivery record (addresses and rendered bodies), kept
     # for staff to see what was promised; they are not part of a subject
