@@ -1,1 +1,1 @@
-"""Benchmarks, load and fault scripts. Each prints figures; see docs/readme/quality.md."""
+"""Benchmarks, load and fault scripts. Each prints figures; see the README, "Load, faults and benchmarks"."""

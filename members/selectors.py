@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from .models import PCN, Membership, Practice, User
+from .models import Membership, Practice, User
 
 
 def memberships_for_user(*, user: User) -> QuerySet[Membership]:
@@ -17,11 +17,6 @@ def practices_for_user(*, user: User) -> QuerySet[Practice]:
     if not user.is_authenticated or not user.is_active:
         return Practice.objects.none()
     return Practice.objects.filter(memberships__user=user, memberships__is_active=True).select_related("pcn")
-
-
-def pcns_for_user(*, user: User) -> QuerySet[PCN]:
-    """Return the PCNs of the practices the user belongs to."""
-    return PCN.objects.filter(pk__in=practices_for_user(user=user).values("pcn")).distinct()
 
 
 def user_is_member(*, user: User) -> bool:

@@ -210,6 +210,14 @@ class TrainingAdmin(admin.ModelAdmin):
     list_select_related = ["user", "session"]
 
 
+def _adopt(obj, saved) -> None:
+    """Make the admin's unsaved `obj` the row a service just created, so inlines attach to it."""
+    for field in saved._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(saved, field.attname))
+    obj._state.adding = False
+    obj._state.db = saved._state.db
+
+
 def _trained(kind: str):
     return User.objects.filter(programme_trainings__kind=kind).order_by("last_name", "first_name")
 
@@ -247,6 +255,16 @@ class PeerReviewAdmin(admin.ModelAdmin):
     list_select_related = ["manager", "reviewer"]
     inlines = [GoalInline]
 
+    def get_fields(self, request, obj=None):
+        # A new pairing is just who and with whom; the reviewer records the meeting later.
+        return ["manager", "reviewer"] if obj is None else super().get_fields(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        _adopt(obj, services.peer_review_pair(manager=obj.manager, reviewer=obj.reviewer))
+        return None
+
 
 class MentoringForm(forms.ModelForm):
     class Meta:
@@ -273,6 +291,16 @@ class MentoringAdmin(admin.ModelAdmin):
     autocomplete_fields = ["mentee"]
     list_select_related = ["mentee", "mentor"]
     inlines = [MentoringSessionInline]
+
+    def get_fields(self, request, obj=None):
+        # A pairing starts open; it is ended later, on the pairing's own page.
+        return ["mentee", "mentor", "started_on"] if obj is None else super().get_fields(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        _adopt(obj, services.mentoring_pair(mentee=obj.mentee, mentor=obj.mentor, started_on=obj.started_on))
+        return None
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(session_count=Count("sessions"))

@@ -22,7 +22,7 @@ def _when(moment) -> str:
 
 
 @member_required
-def index(request):
+def session_list(request):
     user = request.user
     now = timezone.now()
     bookings = list(selectors.upcoming_bookings_for_member(user=user, now=now))
@@ -44,18 +44,18 @@ def index(request):
         "mentorings": selectors.mentorings_for_member(user=user),
         "groups": selectors.groups_for_member(user=user, now=now),
     }
-    return render(request, "programmes/index.html", context)
+    return render(request, "programmes/session_list.html", context)
 
 
 @require_POST
 @member_required
-def book(request, pk):
+def session_book(request, pk):
     session = get_object_or_404(selectors.sessions_for_member(user=request.user), pk=pk)
     try:
         booking = services.session_book(session=session, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("programmes:index")
+        return redirect("programmes:session_list")
     if booking.status == Booking.Status.CONFIRMED:
         messages.success(
             request,
@@ -69,12 +69,12 @@ def book(request, pk):
             f"“{session.title}” is full, so you are on the waiting list at number {position}. "
             "If a place comes up it is yours automatically and we will email you.",
         )
-    return redirect("programmes:index")
+    return redirect("programmes:session_list")
 
 
 @require_POST
 @member_required
-def cancel(request, pk):
+def booking_cancel(request, pk):
     booking = get_object_or_404(
         selectors.bookings_for_member(user=request.user).filter(status__in=Booking.ACTIVE), pk=pk
     )
@@ -83,7 +83,7 @@ def cancel(request, pk):
         services.booking_cancel(booking=booking)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("programmes:index")
+        return redirect("programmes:session_list")
     if was_confirmed:
         messages.success(
             request,
@@ -92,7 +92,7 @@ def cancel(request, pk):
         )
     else:
         messages.success(request, f"You have left the waiting list for “{booking.session.title}”.")
-    return redirect("programmes:index")
+    return redirect("programmes:session_list")
 
 
 @member_required
@@ -117,11 +117,11 @@ def _review_for(request, pk, *, as_manager=False, as_reviewer=False):
 
 
 @member_required
-def plan(request, pk):
+def plan_detail(request, pk):
     review = _review_for(request, pk)
     return render(
         request,
-        "programmes/plan.html",
+        "programmes/plan_detail.html",
         {
             "review": review,
             "goals": review.goals.all(),
@@ -143,7 +143,7 @@ def _goal_form(request, review, goal):
                 request,
                 "Your goal is saved. Your peer reviewer will see it and can agree your updated plan.",
             )
-            return redirect("programmes:plan", pk=review.pk)
+            return redirect("programmes:plan_detail", pk=review.pk)
     return render(request, "programmes/goal_form.html", {"form": form, "review": review, "goal": goal})
 
 
@@ -160,7 +160,7 @@ def goal_edit(request, pk):
 
 
 @member_required
-def review_meeting(request, pk):
+def review_meeting_record(request, pk):
     review = _review_for(request, pk, as_reviewer=True)
     form = ReviewMeetingForm(request.POST or None, instance=review)
     if request.method == "POST" and form.is_valid():
@@ -168,7 +168,7 @@ def review_meeting(request, pk):
             review=review, meeting_on=form.cleaned_data["meeting_on"], meeting_notes=form.cleaned_data["meeting_notes"]
         )
         messages.success(request, "The review meeting is recorded. The manager can now see your notes.")
-        return redirect("programmes:plan", pk=review.pk)
+        return redirect("programmes:plan_detail", pk=review.pk)
     return render(request, "programmes/review_meeting.html", {"form": form, "review": review})
 
 
@@ -182,7 +182,7 @@ def plan_agree(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"You have agreed {review.manager}'s development plan. They can see this now.")
-    return redirect("programmes:plan", pk=review.pk)
+    return redirect("programmes:plan_detail", pk=review.pk)
 
 
 
@@ -197,5 +197,5 @@ def mentoring_session_add(request, pk):
     if request.method == "POST" and form.is_valid():
         services.mentoring_session_record(mentoring=mentoring, **form.cleaned_data)
         messages.success(request, f"The session is recorded. {mentoring.mentee} can see it on their Programme page.")
-        return redirect("programmes:index")
+        return redirect("programmes:session_list")
     return render(request, "programmes/mentoring_session_form.html", {"form": form, "mentoring": mentoring})

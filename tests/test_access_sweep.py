@@ -28,7 +28,7 @@ EXEMPT = {
     "members:home": "redirects to the dashboard or the login page; shows nothing",
     "members:staff_mfa_required": "static advice for staff; shows no data",
     "members:accept_invitation": "a one-time token link for an invited person; tested in tests/members/test_invitations.py",
-    "programmes:book": "sessions belong to the LMC, not a practice; who may book is tested in tests/programmes/test_booking.py",
+    "programmes:session_book": "sessions belong to the LMC, not a practice; who may book is tested in tests/programmes/test_booking.py",
 }
 
 
@@ -78,11 +78,11 @@ def _mentoring(practice_b) -> Target:
 BUILDERS = {
     "enquiries:detail": _enquiry,
     "enquiries:submitted": _enquiry,
-    "programmes:cancel": _booking,
+    "programmes:booking_cancel": _booking,
     "programmes:booking_calendar": _booking,
-    "programmes:plan": _review,
+    "programmes:plan_detail": _review,
     "programmes:goal_add": _review,
-    "programmes:review_meeting": _review,
+    "programmes:review_meeting_record": _review,
     "programmes:plan_agree": _review,
     "programmes:goal_edit": _goal,
     "programmes:mentoring_session_add": _mentoring,

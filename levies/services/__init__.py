@@ -1,6 +1,6 @@
 """Levy business rules: the arithmetic and reconciliation, and list-size imports."""
 
-from .imports import (  # noqa: F401
+from .imports import (
     ImportOutcome,
     ImportPreview,
     list_size_import_apply,
@@ -9,7 +9,7 @@ from .imports import (  # noqa: F401
     list_size_import_read,
     list_size_import_start,
 )
-from .reconciliation import (  # noqa: F401
+from .reconciliation import (
     ExpectedLevy,
     ReconciliationLine,
     ReconciliationState,
@@ -20,4 +20,26 @@ from .reconciliation import (  # noqa: F401
     quarterly_levy,
     reconciliation_totals,
 )
-from .remittances import RemittancePreview, remittance_import_apply, remittance_import_preview  # noqa: F401
+from .remittances import RemittancePreview, remittance_import_apply, remittance_import_preview
+
+__all__ = [
+    "ImportOutcome",
+    "ImportPreview",
+    "list_size_import_apply",
+    "list_size_import_discard",
+    "list_size_import_preview",
+    "list_size_import_read",
+    "list_size_import_start",
+    "ExpectedLevy",
+    "ReconciliationLine",
+    "ReconciliationState",
+    "ReconciliationTotals",
+    "levy_expected",
+    "levy_expected_for_quarter",
+    "levy_reconcile",
+    "quarterly_levy",
+    "reconciliation_totals",
+    "RemittancePreview",
+    "remittance_import_apply",
+    "remittance_import_preview",
+]

@@ -78,6 +78,19 @@ def test_admin_refuses_an_untrained_peer_reviewer(coordinator_client):
     assert not PeerReview.objects.exists()
 
 
+def test_admin_pairs_a_trained_peer_reviewer_through_the_service(coordinator_client):
+    reviewer = TrainingFactory(kind=Training.Kind.PEER_REVIEWER).user
+    mentee = manager()
+    response = coordinator_client.post(
+        reverse("admin:programmes_peerreview_add"),
+        {"manager": mentee.pk, "reviewer": reviewer.pk, "goals-TOTAL_FORMS": 0, "goals-INITIAL_FORMS": 0},
+    )
+    assert response.status_code == 302
+    review = PeerReview.objects.get()
+    assert (review.manager, review.reviewer) == (mentee, reviewer)
+    assert review.paired_at is not None
+
+
 def test_admin_pairs_a_trained_mentor(coordinator_client):
     mentor = TrainingFactory(kind=Training.Kind.MENTOR).user
     response = coordinator_client.post(

@@ -12,7 +12,7 @@ from tests.factories import MembershipFactory
 from tests.programmes.factories import AreaFactory, BookingFactory, SessionFactory, TrainingFactory
 
 pytestmark = pytest.mark.django_db
-INDEX = reverse("programmes:index")
+INDEX = reverse("programmes:session_list")
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def test_programme_page_hides_sessions_the_member_cannot_book(member_client, ses
 
 
 def test_booking_from_the_page_confirms_and_says_what_happens_next(member_client, session, member):
-    response = member_client.post(reverse("programmes:book", args=[session.pk]), follow=True)
+    response = member_client.post(reverse("programmes:session_book", args=[session.pk]), follow=True)
     assert Booking.objects.get(user=member).status == Booking.Status.CONFIRMED
     assert "You are booked on" in response.content.decode()
     assert "remind you the day before" in response.content.decode()
@@ -56,31 +56,31 @@ def test_booking_from_the_page_confirms_and_says_what_happens_next(member_client
 def test_booking_a_full_session_puts_member_on_waiting_list_with_position(member_client, member):
     session = SessionFactory(capacity=1)
     BookingFactory(session=session)
-    response = member_client.post(reverse("programmes:book", args=[session.pk]), follow=True)
+    response = member_client.post(reverse("programmes:session_book", args=[session.pk]), follow=True)
     assert "on the waiting list at number 1" in response.content.decode()
     assert "Waiting list: number 1" in response.content.decode()
 
 
 def test_booking_twice_from_the_page_shows_a_clear_error(member_client, session, member):
     BookingFactory(session=session, user=member)
-    response = member_client.post(reverse("programmes:book", args=[session.pk]), follow=True)
+    response = member_client.post(reverse("programmes:session_book", args=[session.pk]), follow=True)
     assert "already booked" in response.content.decode()
 
 
 def test_booking_needs_a_post(member_client, session):
-    assert member_client.get(reverse("programmes:book", args=[session.pk])).status_code == 405
+    assert member_client.get(reverse("programmes:session_book", args=[session.pk])).status_code == 405
     assert not Booking.objects.exists()
 
 
 def test_booking_is_csrf_protected(member, session):
     csrf_client = Client(enforce_csrf_checks=True)
     csrf_client.force_login(member)
-    assert csrf_client.post(reverse("programmes:book", args=[session.pk])).status_code == 403
+    assert csrf_client.post(reverse("programmes:session_book", args=[session.pk])).status_code == 403
 
 
 def test_cancelling_from_the_page_frees_the_place(member_client, session, member):
     booking = BookingFactory(session=session, user=member)
-    response = member_client.post(reverse("programmes:cancel", args=[booking.pk]), follow=True)
+    response = member_client.post(reverse("programmes:booking_cancel", args=[booking.pk]), follow=True)
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED
     assert "is cancelled" in response.content.decode()
@@ -114,7 +114,7 @@ def test_aspiring_group_member_sees_their_group_and_can_book_its_meetings(client
     client.force_login(deputy)
     content = client.get(INDEX).content.decode()
     assert "Preston aspiring managers" in content
-    assert 'action="%s"' % reverse("programmes:book", args=[meeting.pk]) in content
+    assert 'action="%s"' % reverse("programmes:session_book", args=[meeting.pk]) in content
 
 
 def test_mentee_sees_their_mentor_and_sessions(member_client, member):
@@ -140,13 +140,13 @@ def test_programme_page_query_count_does_not_grow_with_sessions(member_client, m
 
 
 def test_manager_sees_their_own_plan(member_client, review, goal):
-    response = member_client.get(reverse("programmes:plan", args=[review.pk]))
+    response = member_client.get(reverse("programmes:plan_detail", args=[review.pk]))
     assert "Lead the system migration" in response.content.decode()
 
 
 def test_reviewer_sees_and_agrees_the_plan(client, review, goal):
     client.force_login(review.reviewer)
-    assert "Lead the system migration" in client.get(reverse("programmes:plan", args=[review.pk])).content.decode()
+    assert "Lead the system migration" in client.get(reverse("programmes:plan_detail", args=[review.pk])).content.decode()
     client.post(reverse("programmes:plan_agree", args=[review.pk]))
     review.refresh_from_db()
     assert review.plan_agreed_at is not None
@@ -155,7 +155,7 @@ def test_reviewer_sees_and_agrees_the_plan(client, review, goal):
 def test_another_member_of_the_same_practice_cannot_see_the_plan(client, review, practice, goal):
     colleague = MembershipFactory(practice=practice).user
     client.force_login(colleague)
-    assert client.get(reverse("programmes:plan", args=[review.pk])).status_code == 404
+    assert client.get(reverse("programmes:plan_detail", args=[review.pk])).status_code == 404
 
 
 def test_manager_cannot_agree_their_own_plan(member_client, review, goal):
@@ -193,7 +193,7 @@ def test_goal_with_missing_date_shows_error_and_keeps_what_was_typed(member_clie
 
 def test_reviewer_records_the_review_meeting(client, review):
     client.force_login(review.reviewer)
-    client.post(reverse("programmes:review_meeting", args=[review.pk]),
+    client.post(reverse("programmes:review_meeting_record", args=[review.pk]),
                 {"meeting_on": "2026-11-10", "meeting_notes": "Talked about succession"})
     review.refresh_from_db()
     assert str(review.meeting_on) == "2026-11-10"
@@ -239,12 +239,12 @@ def members_things(member, review, goal, session, mentoring):
 @pytest.mark.parametrize(
     "name, key, method",
     [
-        ("programmes:cancel", "booking", "post"),
+        ("programmes:booking_cancel", "booking", "post"),
         ("programmes:booking_calendar", "booking", "get"),
-        ("programmes:plan", "review", "get"),
+        ("programmes:plan_detail", "review", "get"),
         ("programmes:goal_add", "review", "get"),
         ("programmes:goal_add", "review", "post"),
-        ("programmes:review_meeting", "review", "get"),
+        ("programmes:review_meeting_record", "review", "get"),
         ("programmes:plan_agree", "review", "post"),
         ("programmes:goal_edit", "goal", "get"),
         ("programmes:goal_edit", "goal", "post"),
@@ -262,14 +262,14 @@ def test_another_practices_member_gets_404(client, other_member, members_things,
 def test_another_practices_member_cannot_book_a_session_not_open_to_them(client, session):
     partner = MembershipFactory(role="gp_partner").user
     client.force_login(partner)
-    assert client.post(reverse("programmes:book", args=[session.pk])).status_code == 404
+    assert client.post(reverse("programmes:session_book", args=[session.pk])).status_code == 404
 
 
 def test_another_practices_booking_is_not_on_the_page(client, other_member, members_things, member):
     client.force_login(other_member)
     content = client.get(INDEX).content.decode()
-    assert reverse("programmes:cancel", args=[members_things["booking"].pk]) not in content
-    assert reverse("programmes:plan", args=[members_things["review"].pk]) not in content
+    assert reverse("programmes:booking_cancel", args=[members_things["booking"].pk]) not in content
+    assert reverse("programmes:plan_detail", args=[members_things["review"].pk]) not in content
 
 
 def test_programme_page_needs_login(client):
