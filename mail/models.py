@@ -1,4 +1,11 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+# What staff see instead of the body of an email that carries a sign-in link.
+SECRET_BODY_HIDDEN = "hidden: contains a sign-in link"
+# What a secret email's body becomes once it has been sent, or has failed for good.
+SECRET_BODY_REMOVED = "[removed: this email contained a sign-in link]"
 
 
 class OutboundEmail(models.Model):
@@ -16,6 +23,12 @@ class OutboundEmail(models.Model):
         FAILED = "failed", "Gave up (needs staff attention)"
 
     to = models.JSONField(help_text="List of recipient addresses.")
+    # A password-reset, invitation, confirmation or sign-in-code email. Anyone
+    # who read it could take over the account, so no one reads it in the
+    # admin, and its body is removed once sent or given up on.
+    secret = models.BooleanField(
+        default=False, help_text="Carries a sign-in or set-password link: its body is never shown to staff."
+    )
     subject = models.CharField(max_length=255)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
@@ -48,3 +61,23 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)}"
+
+
+class OutboundEmailAccess(models.Model):
+    """One time a staff member opened an outbox email in the admin. Rows are only ever inserted."""
+
+    email = models.ForeignKey(OutboundEmail, on_delete=models.PROTECT, related_name="access_log")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="outbox_accesses")
+    at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "outbox access"
+        verbose_name_plural = "outbox access log"
+        # Nobody may add, change or delete log rows through Django's permissions.
+        default_permissions = ("view",)
+        indexes = [models.Index(fields=["email", "-at"], name="mail_access_email_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} opened outbox email {self.email_id} at {self.at:%Y-%m-%d %H:%M}"

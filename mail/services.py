@@ -17,6 +17,10 @@ Delivery guarantees, in the words an on-call engineer needs:
 - Sent is final: a row marked sent is never claimed again. The one window in
   which a message can go out twice is a worker killed after the SMTP server
   accepted it but before the row was marked sent; we prefer that to losing it.
+- Sign-in links stay secret: an email queued with `secret=True` (an
+  invitation, a password reset, an address confirmation) is never shown to
+  staff, and its body is removed as soon as it is sent or given up on, so
+  nobody can later read a working link out of the outbox.
 - SMTP failures are retried with exponential backoff (1, 2, 4 ... 60 minutes);
   after MAX_ATTEMPTS the row is "failed", logged as an error and listed in the
   admin for staff to retry: never silently dropped.
@@ -34,7 +38,9 @@ from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
-from .models import OutboundEmail
+from members.client_ip import request_ip
+
+from .models import SECRET_BODY_REMOVED, OutboundEmail, OutboundEmailAccess
 
 __all__ = [
     "MAX_ATTEMPTS",
@@ -43,6 +49,7 @@ __all__ = [
     "email_queue",
     "email_queue_message",
     "email_retry",
+    "outbound_email_access_record",
     "emails_deliver",
     "emails_deliver_due",
     "outbox_counts",
@@ -56,6 +63,8 @@ MAX_ATTEMPTS = 12
 # down, and hammering it for every queued email would only make the sweep
 # outlive its time limit. The rest wait for the next sweep.
 SWEEP_FAILURE_LIMIT = 3
+# What a secret email keeps once it is sent or given up on: not its link.
+_SECRET_REMOVED = {"body_text": SECRET_BODY_REMOVED, "body_html": "", "attachments": []}
 
 
 def claim_timeout() -> timedelta:
@@ -85,6 +94,7 @@ def email_queue(
     attachments: Iterable[dict] = (),
     dedupe_key: str | None = None,
     deliver_on_commit: bool = True,
+    secret: bool = False,
 ) -> OutboundEmail:
     """Write an email to the outbox and deliver it once the transaction commits.
 
@@ -92,7 +102,8 @@ def email_queue(
     `<template>.html`. With a `dedupe_key` already used, return the existing
     email instead of queuing a second one. With `deliver_on_commit=False` the
     caller delivers it itself (`email_deliver`); the outbox sweep is the
-    safety net either way.
+    safety net either way. Pass `secret=True` for any email that carries a
+    sign-in or set-password link.
     """
     context = {"lmc_name": settings.LMC_NAME, "site_url": settings.SITE_URL, **context}
     subject = " ".join(_render_plain_text(f"{template}_subject.txt", context).split())
@@ -109,10 +120,13 @@ def email_queue(
         attachments=list(attachments),
         dedupe_key=dedupe_key,
         deliver_on_commit=deliver_on_commit,
+        secret=secret,
     )
 
 
-def email_queue_message(*, message: EmailMultiAlternatives, dedupe_key: str | None = None) -> OutboundEmail:
+def email_queue_message(
+    *, message: EmailMultiAlternatives, dedupe_key: str | None = None, secret: bool = False
+) -> OutboundEmail:
     """Queue an already rendered message (used for allauth's own emails)."""
     html = ""
     for content, mimetype in getattr(message, "alternatives", []):
@@ -126,14 +140,19 @@ def email_queue_message(*, message: EmailMultiAlternatives, dedupe_key: str | No
         attachments=[],
         dedupe_key=dedupe_key,
         deliver_on_commit=True,
+        secret=secret,
     )
 
 
-def _queue(*, to, subject, body_text, body_html, attachments, dedupe_key, deliver_on_commit) -> OutboundEmail:
+def _queue(
+    *, to, subject, body_text, body_html, attachments, dedupe_key, deliver_on_commit, secret
+) -> OutboundEmail:
     if dedupe_key:
         existing = OutboundEmail.objects.filter(dedupe_key=dedupe_key).first()
         if existing:
             return existing
+    if secret and not to:
+        body_text, body_html, attachments = SECRET_BODY_REMOVED, "", []
     try:
         with transaction.atomic():
             email = OutboundEmail.objects.create(
@@ -143,6 +162,7 @@ def _queue(*, to, subject, body_text, body_html, attachments, dedupe_key, delive
                 body_html=body_html,
                 attachments=attachments,
                 dedupe_key=dedupe_key,
+                secret=secret,
                 next_attempt_at=timezone.now(),
                 # Nobody to send to (say, a practice with no manager on file):
                 # keep it where staff will see it rather than "send" it to no one.
@@ -244,8 +264,10 @@ def _deliver(*, email_id: int) -> str:
         sent_at=timezone.now(),
         claimed_at=None,
         last_error="",
+        **(_SECRET_REMOVED if email.secret else {}),
     )
     return _SENT
+
 
 
 def _record_failure(email: OutboundEmail, error: str) -> None:
@@ -255,6 +277,7 @@ def _record_failure(email: OutboundEmail, error: str) -> None:
         last_error=error[:2000],
         next_attempt_at=timezone.now() + retry_delay(email.attempts),
         claimed_at=None,
+        **(_SECRET_REMOVED if gave_up and email.secret else {}),
     )
     if gave_up:
         logger.error(
@@ -308,12 +331,26 @@ def emails_deliver(*, email_ids: Iterable[int]) -> list[int]:
     return sent
 
 
-def email_retry(*, email: OutboundEmail) -> None:
-    """Put a failed email back in the queue with a fresh set of attempts (staff action)."""
-    OutboundEmail.objects.filter(pk=email.pk).exclude(status=OutboundEmail.Status.SENT).update(
-        status=OutboundEmail.Status.PENDING, next_attempt_at=timezone.now(), claimed_at=None, attempts=0
+def email_retry(*, email: OutboundEmail) -> bool:
+    """Put a failed email back in the queue with a fresh set of attempts (staff action).
+
+    Return False, and change nothing, for a secret email that has failed for
+    good: its link was removed, so the person must ask for a new one.
+    """
+    retried = (
+        OutboundEmail.objects.filter(pk=email.pk)
+        .exclude(status=OutboundEmail.Status.SENT)
+        .exclude(secret=True, status=OutboundEmail.Status.FAILED)
+        .update(status=OutboundEmail.Status.PENDING, next_attempt_at=timezone.now(), claimed_at=None, attempts=0)
     )
-    transaction.on_commit(lambda: _enqueue_delivery(email.pk), robust=True)
+    if retried:
+        transaction.on_commit(lambda: _enqueue_delivery(email.pk), robust=True)
+    return bool(retried)
+
+
+def outbound_email_access_record(*, email: OutboundEmail, user, request=None) -> OutboundEmailAccess:
+    """Record that staff member `user` opened `email` in the admin."""
+    return OutboundEmailAccess.objects.create(email=email, user=user, ip_address=request_ip(request))
 
 
 def outbox_counts() -> dict[str, int]:

@@ -43,6 +43,7 @@ def user_invite(*, user: User, invited_by: User | None = None) -> None:
             "link": invitation_link(user=user),
             "valid_days": settings.PASSWORD_RESET_TIMEOUT // 86400,
         },
+        secret=True,
     )
 
 

@@ -1,31 +1,15 @@
 """Data protection rules that cross apps: recording a subject access export."""
 
-import ipaddress
-
 from django.db import transaction
 from django.http import HttpRequest
 
+from members.client_ip import request_ip
 from members.models import User
 
 from .models import PersonalDataExport
 from .personal_data import personal_data_sources
 
-__all__ = ["request_ip", "personal_data_export_record"]
-
-
-def request_ip(request: HttpRequest | None) -> str | None:
-    """Return the client's IP address as the web server saw it, or None.
-
-    REMOTE_ADDR only: X-Forwarded-For is written by the client unless a
-    trusted proxy rewrites it, and a log must not record what a user claims.
-    """
-    if request is None:
-        return None
-    address = request.META.get("REMOTE_ADDR", "")
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
+__all__ = ["personal_data_export_record"]
 
 
 @transaction.atomic

@@ -18,9 +18,8 @@ from django.db.models import Case, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 
+from members.client_ip import request_ip
 from members.models import User
-
-from privacy.services import request_ip
 
 from ..models import AccessAction, Enquiry, EnquiryAccess, Topic
 from ..retention import add_years
