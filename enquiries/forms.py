@@ -9,15 +9,16 @@ from django.utils.html import format_html
 
 from members.models import Practice
 
-from .models import Scope, Topic
-from .services import (
+from .models import (
     CONTACT_TIMES_MAX_LENGTH,
     DETAILS_MAX_LENGTH,
     PHONE_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
     URGENT_REASON_MAX_LENGTH,
-    too_long_message,
+    Scope,
+    Topic,
 )
+from .services import too_long_message
 
 TOPIC_HINTS = {
     Topic.BUSINESS_VIABILITY: "Money worries, rising costs, cash flow, or whether the practice can carry on.",

@@ -42,7 +42,16 @@ class Status(models.TextChoices):
 # Statuses that can only be reached once the LMC has made first contact.
 AFTER_FIRST_CONTACT = [Status.FIRST_CONTACT, Status.PLAN_AGREED, Status.FACILITATION, Status.MEDIATION]
 OPEN_STATUSES = [s for s in Status if s != Status.CLOSED]
+# The statuses in which first contact is still owed. On-hold enquiries have no
+# due moment; every later status needs first contact to have happened.
 AWAITING_FIRST_CONTACT = [Status.SUBMITTED, Status.TRIAGED]
+
+# Length limits of what a member types, read by the model, the service and the form.
+SUMMARY_MAX_LENGTH = 200
+DETAILS_MAX_LENGTH = 10_000
+URGENT_REASON_MAX_LENGTH = 2_000
+CONTACT_TIMES_MAX_LENGTH = 200
+PHONE_MAX_LENGTH = 30
 
 # The triage order's first key: awaiting first contact, in progress, on hold,
 # closed. Within "awaiting", ordering by due time puts the breached (due in the
@@ -67,10 +76,10 @@ class Enquiry(models.Model):
     topic = models.CharField(max_length=30, choices=Topic)
     urgent = models.BooleanField(default=False)
     urgent_reason = models.TextField(blank=True)
-    summary = models.CharField(max_length=200)
+    summary = models.CharField(max_length=SUMMARY_MAX_LENGTH)
     details = models.TextField()
-    preferred_contact_times = models.CharField(max_length=200, blank=True)
-    contact_phone = models.CharField(max_length=30, blank=True)
+    preferred_contact_times = models.CharField(max_length=CONTACT_TIMES_MAX_LENGTH, blank=True)
+    contact_phone = models.CharField(max_length=PHONE_MAX_LENGTH, blank=True)
 
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="submitted_enquiries"

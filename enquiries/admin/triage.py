@@ -9,7 +9,7 @@ one service in `enquiries.services.triage`.
 import csv
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django import forms
 from django.contrib import admin, messages
@@ -30,35 +30,7 @@ from ..models import Enquiry, StaffNote, Status
 from ..selectors.staff import TRIAGE_ORDERING, enquiry_list_for_triage, support_overview
 from .data_protection import EnquiryDataProtectionAdminMixin
 from ..services import triage as services
-from ..sla import SLA_STATE_LABELS, SlaState, working_days_between
-
-# --- Time left in words ---------------------------------------------------------
-
-
-def _span_in_words(span: timedelta, start: datetime, end: datetime) -> str:
-    """Say how long `span` (from `start` to `end`) is: minutes, hours, or working days past a day."""
-    if span < timedelta(hours=1):
-        return f"{max(1, int(span.total_seconds() // 60))} min"
-    if span < timedelta(hours=24):
-        return f"{int(span.total_seconds() // 3600)} h"
-    days = working_days_between(timezone.localdate(start), timezone.localdate(end))
-    if days == 0:
-        return f"{int(span.total_seconds() // 3600)} h"
-    return f"{days} working day{'' if days == 1 else 's'}"
-
-
-def sla_in_words(*, state: str, due: datetime | None, first_contact_at: datetime | None, now: datetime) -> str:
-    """Return the time left or overdue in words, e.g. "due in 3 h", "overdue by 1 working day"."""
-    if state == SlaState.ON_HOLD or due is None:
-        return "no due time while PCN support is paused"
-    if first_contact_at is not None:
-        if first_contact_at <= due:
-            return "first contact on time"
-        return f"first contact {_span_in_words(first_contact_at - due, due, first_contact_at)} late"
-    if now <= due:
-        return f"due in {_span_in_words(due - now, now, due)}"
-    return f"overdue by {_span_in_words(now - due, due, now)}"
-
+from ..sla import SLA_STATE_LABELS, SlaState, sla_in_words
 
 # --- Journey steps ----------------------------------------------------------------
 

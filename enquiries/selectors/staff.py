@@ -7,16 +7,15 @@ moment), so filtering and ordering by it cost one query whatever the rows.
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from ..models import TRIAGE_RANK, Enquiry, Status, Topic
-from ..sla import DUE_SOON_WINDOW_STANDARD, DUE_SOON_WINDOW_URGENT, SLA_STATE_LABELS, SlaState
+from ..sla import SLA_STATE_LABELS, SlaState, sla_state_annotation
 from .data_protection import enquiries_visible_to_staff
 
 __all__ = [
-    "sla_state_expression",
     "enquiry_list_for_triage",
     "support_overview",
     "TRIAGE_ORDERING",
@@ -28,33 +27,12 @@ __all__ = [
 TRIAGE_ORDERING = [TRIAGE_RANK.asc(), F("first_contact_due_at").asc(nulls_last=True), F("pk").asc()]
 
 
-
-def sla_state_expression(*, now: datetime) -> Case:
-    """Return a database expression giving each enquiry's SlaState value at `now`."""
-    return Case(
-        When(Q(status=Status.ON_HOLD) | Q(first_contact_due_at__isnull=True), then=Value(SlaState.ON_HOLD.value)),
-        When(
-            first_contact_at__isnull=False,
-            first_contact_at__lte=F("first_contact_due_at"),
-            then=Value(SlaState.MET.value),
-        ),
-        When(first_contact_at__isnull=False, then=Value(SlaState.MISSED.value)),
-        When(first_contact_due_at__lt=now, then=Value(SlaState.BREACHED.value)),
-        When(urgent=True, first_contact_due_at__lte=now + DUE_SOON_WINDOW_URGENT, then=Value(SlaState.DUE_SOON.value)),
-        When(
-            urgent=False, first_contact_due_at__lte=now + DUE_SOON_WINDOW_STANDARD, then=Value(SlaState.DUE_SOON.value)
-        ),
-        default=Value(SlaState.ON_TRACK.value),
-        output_field=CharField(),
-    )
-
-
 def enquiry_list_for_triage(*, now: datetime | None = None) -> QuerySet[Enquiry]:
     """Return every enquiry for staff, annotated with `sla_state` and `triage_rank` at `now`, in triage order."""
     now = now or timezone.now()
     return (
         Enquiry.objects.select_related("practice", "practice__pcn", "assigned_to", "pcn")
-        .annotate(sla_state=sla_state_expression(now=now), triage_rank=TRIAGE_RANK)
+        .annotate(sla_state=sla_state_annotation(now), triage_rank=TRIAGE_RANK)
         .order_by(*TRIAGE_ORDERING)
     )
 

@@ -4,8 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from enquiries.admin.triage import sla_in_words
-from enquiries.sla import working_days_between
+from enquiries.sla import sla_in_words, working_days_between
 from enquiries.models import Status, Topic
 from enquiries.selectors import enquiry_list_for_triage, support_overview
 from tests.enquiries.factories import EnquiryFactory
