@@ -30,7 +30,7 @@ from ..models import Enquiry, StaffNote, Status
 from ..selectors.staff import TRIAGE_ORDERING, enquiry_list_for_triage, support_overview
 from .data_protection import EnquiryDataProtectionAdminMixin
 from ..services import triage as services
-from ..sla import SLA_STATE_LABELS, SlaState, sla_in_words
+from ..sla import SLA_STATE_LABELS, SlaState, sla_in_words, urgent_promise
 
 # --- Journey steps ----------------------------------------------------------------
 
@@ -430,7 +430,7 @@ class EnquiryAdmin(EnquiryDataProtectionAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Urgent")
     def urgent_summary(self, obj: Enquiry) -> str:
-        return "Yes: first contact due within 48 hours" if obj.urgent else "No"
+        return f"Yes: first contact due {urgent_promise()}" if obj.urgent else "No"
 
     @admin.display(description="PCN")
     def pcn_display(self, obj: Enquiry) -> str:
