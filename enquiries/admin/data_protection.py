@@ -1,7 +1,7 @@
 """Admin for data protection: the read-only access log, subject access exports,
 retention periods, and mixins for the triage Enquiry admin.
 
-Wiring into the triage admin (enquiries/admin/triage.py), see docs/readme/data_protection.md:
+Wiring into the triage admin (enquiries/admin/triage/), see docs/readme/data_protection.md:
 
     class EnquiryAdmin(EnquiryDataProtectionAdminMixin, admin.ModelAdmin):
         def get_queryset(self, request):

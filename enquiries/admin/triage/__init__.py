@@ -1,249 +1,38 @@
 """The triage dashboard: the Enquiry changelist, its journey steps, staff notes,
 the support overview page and the CSV export.
 
+Split the way Django splits `contrib/admin`: the steps' forms in `forms.py`,
+the steps themselves in `steps.py`, the changelist filters in `filters.py`,
+the CSV in `export.py`, and the ModelAdmin here.
+
 Staff never edit an enquiry's fields directly: members' text is read-only and
 the journey moves only through the steps below, each a small form that calls
 one service in `enquiries.services.triage`.
 """
 
-import csv
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
-
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
-from members.models import User
-from members.permissions import OFFICERS, TRIAGE_LEAD
+from ...models import Enquiry, StaffNote, Status
+from ...selectors.staff import TRIAGE_ORDERING, enquiry_list_for_triage, support_overview
+from ...services import triage as services
+from ...sla import SLA_STATE_LABELS, SlaState, sla_in_words, urgent_promise
+from ..data_protection import EnquiryDataProtectionAdminMixin
+from .display import officer_name
+from .export import enquiries_csv_response
+from .filters import AssignedFilter, PracticePCNFilter, SlaStateFilter
+from .steps import STEPS, Step, StepOutcome, step_action, step_apply
 
-from ..models import Enquiry, StaffNote, Status
-from ..selectors.staff import TRIAGE_ORDERING, enquiry_list_for_triage, support_overview
-from .data_protection import EnquiryDataProtectionAdminMixin
-from ..services import triage as services
-from ..sla import SLA_STATE_LABELS, SlaState, sla_in_words, urgent_promise
-
-# --- Journey steps ----------------------------------------------------------------
-
-
-class ConfirmForm(forms.Form):
-    """A step with nothing to type: the page asks to confirm."""
-
-
-class AssignForm(forms.Form):
-    officer = forms.ModelChoiceField(
-        queryset=User.objects.none(),
-        label="Officer",
-        help_text="The officer who will arrange the first conversation and see the enquiry through.",
-        error_messages={"required": "Choose the officer to assign."},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = (
-            User.objects.filter(is_active=True, is_staff=True, groups__name__in=[OFFICERS, TRIAGE_LEAD])
-            .distinct()
-            .order_by("first_name", "last_name")
-        )
-        self.fields["officer"].label_from_instance = lambda user: user.get_full_name() or user.email
-
-
-class FirstContactForm(forms.Form):
-    date = forms.DateField(
-        label="Date of the first contact",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"required": "Enter the date of the first contact.", "invalid": "Enter a real date."},
-    )
-    time = forms.TimeField(
-        label="Time (24-hour clock, UK time)",
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={
-            "required": "Enter the time of the first contact, for example 14:30.",
-            "invalid": "Enter a time like 14:30.",
-        },
-    )
-    method = forms.ChoiceField(
-        label="How it was made",
-        choices=services.CONTACT_METHODS,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose how the first contact was made."},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        now = timezone.localtime()
-        self.fields["date"].initial = now.date()
-        self.fields["time"].initial = now.strftime("%H:%M")
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date") and data.get("time"):
-            at = timezone.make_aware(datetime.combine(data["date"], data["time"]))
-            if at > timezone.now():
-                self.add_error(
-                    "time", "The first contact time is in the future: enter when the conversation took place."
-                )
-            data["at"] = at
-        return data
-
-
-class PlanForm(forms.Form):
-    plan = forms.CharField(
-        label="Plan agreed with the practice",
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="What the LMC will do, what the practice will do, and by when.",
-        error_messages={"required": "Enter the plan agreed with the practice."},
-    )
-
-
-class OutcomeForm(forms.Form):
-    outcome = forms.CharField(
-        label="Outcome",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="How the enquiry ended. This stays on the record.",
-        error_messages={"required": "Enter the outcome before closing."},
-    )
-
-
-@dataclass(frozen=True)
-class Step:
-    name: str
-    label: str
-    permission: str
-    form_class: type[forms.Form]
-    apply: Callable[..., Enquiry]
-    done: str
-    intro: str = ""
-
-
-STEPS = {
-    step.name: step
-    for step in [
-        Step(
-            "take",
-            "Assign to me",
-            "enquiries.take_enquiry",
-            ConfirmForm,
-            lambda enquiry, data, by: services.enquiry_assign(enquiry=enquiry, officer=by, by=by),
-            "assigned to you",
-            "You will be the officer responsible for arranging the first conversation.",
-        ),
-        Step(
-            "assign",
-            "Assign to an officer",
-            "enquiries.assign_enquiry",
-            AssignForm,
-            lambda enquiry, data, by: services.enquiry_assign(enquiry=enquiry, officer=data["officer"], by=by),
-            "assigned",
-        ),
-        Step(
-            "record_first_contact",
-            "Record first contact",
-            "enquiries.record_contact_enquiry",
-            FirstContactForm,
-            lambda enquiry, data, by: services.enquiry_record_first_contact(
-                enquiry=enquiry, at=data["at"], method=data["method"], by=by
-            ),
-            "first contact recorded",
-            "Record when the LMC first spoke to the practice. This decides whether the SLA was met.",
-        ),
-        Step(
-            "agree_plan",
-            "Agree plan",
-            "enquiries.record_contact_enquiry",
-            PlanForm,
-            lambda enquiry, data, by: services.enquiry_agree_plan(enquiry=enquiry, plan=data["plan"], by=by),
-            "plan recorded",
-        ),
-        Step(
-            "start_facilitation",
-            "Move to facilitation",
-            "enquiries.record_contact_enquiry",
-            ConfirmForm,
-            lambda enquiry, data, by: services.enquiry_start_facilitation(enquiry=enquiry, by=by),
-            "moved to facilitation",
-            "The LMC will facilitate the conversations agreed in the plan.",
-        ),
-        Step(
-            "escalate",
-            "Escalate to mediation",
-            "enquiries.escalate_enquiry",
-            ConfirmForm,
-            lambda enquiry, data, by: services.enquiry_escalate_to_mediation(enquiry=enquiry, by=by),
-            "escalated to mediation",
-            "Mediation is the last step before legal action. Add a staff note saying why.",
-        ),
-        Step(
-            "close",
-            "Close with outcome",
-            "enquiries.close_enquiry",
-            OutcomeForm,
-            lambda enquiry, data, by: services.enquiry_close(enquiry=enquiry, outcome=data["outcome"], by=by),
-            "closed",
-        ),
-    ]
-}
-
-
-def _make_action(step: Step):
-    def action(modeladmin, request, queryset):
-        return modeladmin.run_step(request, step, queryset, from_changelist=True)
-
-    action.__name__ = step.name
-    action.short_description = step.label
-    return action
-
-
-# --- Filters ------------------------------------------------------------------------
-
-
-class SlaStateFilter(admin.SimpleListFilter):
-    title = "SLA state"
-    parameter_name = "sla"
-
-    def lookups(self, request, model_admin):
-        return [(state.value, SLA_STATE_LABELS[state]) for state in SlaState]
-
-    def queryset(self, request, queryset):
-        # `sla_state` is annotated in the database by enquiry_list_for_triage.
-        return queryset.filter(sla_state=self.value()) if self.value() else queryset
-
-
-class PracticePCNFilter(admin.RelatedFieldListFilter):
-    """The PCN of the enquiring practice.
-
-    Every PCN is offered (a short table), rather than only those with
-    enquiries, which costs a DISTINCT over the whole enquiry table per page.
-    """
-
-    def __init__(self, field, request, params, model, model_admin, field_path):
-        super().__init__(field, request, params, model, model_admin, field_path)
-        self.title = "PCN"
-        self.empty_value_display = "No PCN"
-
-
-class AssignedFilter(admin.SimpleListFilter):
-    title = "assigned to"
-    parameter_name = "assigned"
-
-    def lookups(self, request, model_admin):
-        return [("me", "Me"), ("none", "Unassigned")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "me":
-            return queryset.filter(assigned_to=request.user)
-        if self.value() == "none":
-            return queryset.filter(assigned_to__isnull=True)
-        return queryset
+__all__ = ["EnquiryAdmin", "StaffNoteInline"]
 
 
 # --- Staff notes ----------------------------------------------------------------------
@@ -303,47 +92,6 @@ JOURNEY_FIELDS = [
     "closed_at",
     "journey_history",
 ]
-CSV_COLUMNS = [
-    ("Reference", lambda e: e.reference),
-    ("Submitted", lambda e: _local(e.submitted_at)),
-    ("Practice", lambda e: e.practice.name),
-    ("ODS code", lambda e: e.practice.ods_code),
-    ("PCN", lambda e: e.practice.pcn.name if e.practice.pcn else ""),
-    ("Scope", lambda e: e.get_scope_display()),
-    ("Topic", lambda e: e.get_topic_display()),
-    ("Urgent", lambda e: "yes" if e.urgent else "no"),
-    ("Status", lambda e: e.get_status_display()),
-    ("Assigned officer", lambda e: _officer_name(e.assigned_to)),
-    ("First contact due", lambda e: _local(e.first_contact_due_at)),
-    ("First contact", lambda e: _local(e.first_contact_at)),
-    ("First contact method", lambda e: dict(services.CONTACT_METHODS).get(e.first_contact_method, "")),
-    ("SLA state", lambda e: SLA_STATE_LABELS[SlaState(e.sla_state)]),
-    ("Closed", lambda e: _local(e.closed_at)),
-]
-CSV_DETAIL_COLUMNS = [
-    ("Summary", lambda e: e.summary),
-    ("Details", lambda e: e.details),
-    ("Why urgent", lambda e: e.urgent_reason),
-    ("Preferred contact times", lambda e: e.preferred_contact_times),
-    ("Contact phone", lambda e: e.contact_phone),
-    ("Plan", lambda e: e.plan),
-    ("Outcome", lambda e: e.outcome),
-]
-
-
-def _local(moment: datetime | None) -> str:
-    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
-
-
-def _officer_name(user: User | None) -> str:
-    return (user.get_full_name() or user.email) if user else ""
-
-
-def _csv_safe(value: str) -> str:
-    """Stop a spreadsheet treating member-typed text as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @admin.register(Enquiry)
 class EnquiryAdmin(EnquiryDataProtectionAdminMixin, admin.ModelAdmin):
     # What needs doing next comes first: on a laptop screen the right-hand
@@ -374,7 +122,7 @@ class EnquiryAdmin(EnquiryDataProtectionAdminMixin, admin.ModelAdmin):
     search_help_text = "Search by reference (LMS-2026-00012), practice name or ODS code."
     list_per_page = 50
     show_full_result_count = False
-    actions = [_make_action(step) for step in STEPS.values()]
+    actions = [step_action(step) for step in STEPS.values()]
     inlines = [StaffNoteInline]
     fieldsets = [
         ("What the practice told us (read-only)", {"fields": MEMBER_FIELDS}),
@@ -426,7 +174,7 @@ class EnquiryAdmin(EnquiryDataProtectionAdminMixin, admin.ModelAdmin):
     @admin.display(description="Urgent", ordering="-urgent")
     def urgent_display(self, obj: Enquiry) -> str:
         # Only urgent ones are marked, so they stand out; a red cross on every other row would not.
-        return format_html('<strong class="triage-urgent">Urgent</strong>') if obj.urgent else ""
+        return mark_safe('<strong class="triage-urgent">Urgent</strong>') if obj.urgent else ""
 
     @admin.display(description="Urgent")
     def urgent_summary(self, obj: Enquiry) -> str:
@@ -438,7 +186,7 @@ class EnquiryAdmin(EnquiryDataProtectionAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Officer", ordering="assigned_to__first_name")
     def assigned_display(self, obj: Enquiry) -> str:
-        return _officer_name(obj.assigned_to) or "Unassigned"
+        return officer_name(obj.assigned_to) or "Unassigned"
 
     @admin.display(description="First contact due", ordering="first_contact_due_at")
     def due_display(self, obj: Enquiry) -> str:
@@ -469,7 +217,7 @@ class EnquiryAdmin(EnquiryDataProtectionAdminMixin, admin.ModelAdmin):
             (
                 (
                     f"{timezone.localtime(r.history_date):%d %b %Y %H:%M}",
-                    _officer_name(r.history_user) or "The member or the system",
+                    officer_name(r.history_user) or "The member or the system",
                     r.get_status_display(),
                     r.history_change_reason or ("Submitted" if r.history_type == "+" else "Updated"),
                 )
@@ -529,26 +277,29 @@ class EnquiryAdmin(EnquiryDataProtectionAdminMixin, admin.ModelAdmin):
         if not request.user.has_perm(step.permission):
             raise PermissionDenied
         enquiries = list(queryset)
-        form = step.form_class(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            done, refused = [], []
-            for enquiry in enquiries:
-                try:
-                    step.apply(enquiry, form.cleaned_data, request.user)
-                    done.append(enquiry.reference)
-                except ValidationError as error:
-                    refused.extend(error.messages)
-            if refused and not done and len(enquiries) == 1:
-                for message in refused:
-                    form.add_error(None, message)  # show it on the form, keeping what was typed
-            else:
-                if done:
-                    self.message_user(request, f"{', '.join(done)}: {step.done}.", messages.SUCCESS)
-                for message in refused:
-                    self.message_user(request, message, messages.ERROR)
-                if from_changelist:
-                    return HttpResponseRedirect(request.get_full_path())
-                return HttpResponseRedirect(reverse("admin:enquiries_enquiry_change", args=[enquiries[0].pk]))
+        form = step.form_class(request.POST if "apply" in request.POST else None, enquiries=enquiries)
+        if not (form.is_bound and form.is_valid()):
+            return self.step_page(request, step, form, enquiries, from_changelist=from_changelist)
+        outcome = step_apply(step, enquiries=enquiries, data=form.cleaned_data, by=request.user)
+        return self.step_response(request, step, form, enquiries, outcome, from_changelist=from_changelist)
+
+    def step_response(
+        self, request, step: Step, form, enquiries: list[Enquiry], outcome: StepOutcome, *, from_changelist: bool
+    ):
+        """Say what applying `step` did: on the form when its one enquiry was refused, else as messages."""
+        if outcome.refused and not outcome.done and len(enquiries) == 1:
+            for message in outcome.refused:
+                form.add_error(None, message)  # show it on the form, keeping what was typed
+            return self.step_page(request, step, form, enquiries, from_changelist=from_changelist)
+        if outcome.done:
+            self.message_user(request, f"{', '.join(outcome.done)}: {step.done}.", messages.SUCCESS)
+        for message in outcome.refused:
+            self.message_user(request, message, messages.ERROR)
+        if from_changelist:
+            return HttpResponseRedirect(request.get_full_path())
+        return HttpResponseRedirect(reverse("admin:enquiries_enquiry_change", args=[enquiries[0].pk]))
+
+    def step_page(self, request, step: Step, form, enquiries: list[Enquiry], *, from_changelist: bool):
         context = {
             **self.admin_site.each_context(request),
             "title": step.label,
@@ -590,14 +341,5 @@ class EnquiryAdmin(EnquiryDataProtectionAdminMixin, admin.ModelAdmin):
             raise PermissionDenied
         changelist = self.get_changelist_instance(request)
         self.log_export(request, changelist.queryset)
-        columns = CSV_COLUMNS
-        if request.user.has_perm("enquiries.export_enquiry_details"):
-            columns = CSV_COLUMNS + CSV_DETAIL_COLUMNS
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        stamp = timezone.localtime()
-        response["Content-Disposition"] = f'attachment; filename="enquiries-{stamp:%Y-%m-%d-%H%M}.csv"'
-        writer = csv.writer(response)
-        writer.writerow([title for title, _ in columns])
-        for enquiry in changelist.queryset.iterator(chunk_size=500):
-            writer.writerow([_csv_safe(str(value(enquiry))) for _, value in columns])
-        return response
+        with_details = request.user.has_perm("enquiries.export_enquiry_details")
+        return enquiries_csv_response(changelist.queryset.iterator(chunk_size=500), with_details=with_details)
