@@ -1,4 +1,4 @@
-"""Levy business rules: the arithmetic and reconciliation, and list-size imports."""
+"""Levy business rules: list-size and remittance imports (the reconciliation is read-side: `levies.selectors`)."""
 
 from .imports import (  # noqa: F401
     ImportOutcome,
@@ -9,15 +9,5 @@ from .imports import (  # noqa: F401
     list_size_import_read,
     list_size_import_start,
 )
-from .reconciliation import (  # noqa: F401
-    ExpectedLevy,
-    ReconciliationLine,
-    ReconciliationState,
-    ReconciliationTotals,
-    levy_expected,
-    levy_expected_for_quarter,
-    levy_reconcile,
-    quarterly_levy,
-    reconciliation_totals,
-)
+from ..money import quarterly_levy  # noqa: F401  (an interface named in DESIGN.md)
 from .remittances import RemittancePreview, remittance_import_apply, remittance_import_preview  # noqa: F401
