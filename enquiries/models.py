@@ -382,3 +382,72 @@ class RetentionPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_topic_display()}: {self.years_after_closing} years after closing"
+
+
+# --- Conflicts of interest ---
+# The rule (who is conflicted with which enquiries) lives in
+# enquiries/selectors/visibility.py; declaring and withdrawing in
+# enquiries/services/conflicts.py.
+
+
+class ConflictOfInterest(models.Model):
+    """A staff member's declared conflict with a practice or a PCN (exactly one).
+
+    A PCN conflict covers every practice in that PCN at the time of reading.
+    Conflicts are never deleted: withdrawing one (by the triage lead) stamps
+    `withdrawn_at` and `withdrawn_by`, so the record of who was conflicted
+    when stays. Conflicts from a staff member's own memberships are automatic
+    and are not stored here.
+    """
+
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conflicts_of_interest"
+    )
+    practice = models.ForeignKey(
+        Practice, on_delete=models.PROTECT, null=True, blank=True, related_name="conflicts_of_interest"
+    )
+    pcn = models.ForeignKey(
+        PCN, on_delete=models.PROTECT, null=True, blank=True, related_name="conflicts_of_interest", verbose_name="PCN"
+    )
+    reason = models.TextField(help_text="For example: my spouse is the practice manager there.")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["officer__last_name", "officer__first_name", "-recorded_at"]
+        verbose_name = "conflict of interest"
+        verbose_name_plural = "conflicts of interest"
+        # Nobody edits or deletes a conflict: it is declared, and withdrawn by the triage lead.
+        default_permissions = ("view", "add")
+        permissions = [
+            ("declare_own_conflict", "Can declare their own conflicts of interest"),
+            ("manage_conflicts", "Can record conflicts for any officer, withdraw them and see them all"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(practice__isnull=False, pcn__isnull=True) | Q(practice__isnull=True, pcn__isnull=False),
+                name="coi_practice_xor_pcn",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True, withdrawn_by__isnull=True) | Q(withdrawn_at__isnull=False),
+                name="coi_withdrawn_by_only_when_withdrawn",
+            ),
+            models.UniqueConstraint(
+                fields=["officer", "practice"], condition=Q(withdrawn_at__isnull=True), name="coi_one_open_per_practice"
+            ),
+            models.UniqueConstraint(
+                fields=["officer", "pcn"], condition=Q(withdrawn_at__isnull=True), name="coi_one_open_per_pcn"
+            ),
+        ]
+        indexes = [models.Index(fields=["officer", "withdrawn_at"], name="coi_officer_open_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.officer}: {self.practice or self.pcn}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.withdrawn_at is None

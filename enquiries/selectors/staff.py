@@ -15,10 +15,11 @@ from members.models import User
 
 from ..models import TRIAGE_RANK, Enquiry, Status, Topic
 from ..sla import SLA_STATE_LABELS, SlaState, sla_state_annotation
-from .data_protection import enquiries_visible_to_staff
+from .visibility import enquiries_visible_to_staff
 
 __all__ = [
     "enquiry_list_for_triage",
+    "enquiry_list_for_staff",
     "support_overview",
     "support_overview_by_state",
     "support_overview_per_officer",
@@ -41,6 +42,17 @@ def enquiry_list_for_triage(*, now: datetime | None = None) -> QuerySet[Enquiry]
         .annotate(sla_state=sla_state_annotation(now), triage_rank=TRIAGE_RANK)
         .order_by(*TRIAGE_ORDERING)
     )
+
+
+def enquiry_list_for_staff(*, user: User, now: datetime | None = None) -> QuerySet[Enquiry]:
+    """Return the enquiries staff user `user` may see, annotated and ordered as `enquiry_list_for_triage`.
+
+    Every staff read of enquiries (the triage list, search, change page,
+    history, steps, CSV export and the support overview) starts here, so the
+    service group, the restriction and conflicts of interest apply to all of
+    them together (see `enquiries.selectors.visibility`).
+    """
+    return enquiries_visible_to_staff(user=user, queryset=enquiry_list_for_triage(now=now))
 
 
 def _month_starts(now: datetime, months: int) -> list[datetime]:
@@ -151,9 +163,10 @@ def support_overview(*, now: datetime | None = None, months: int = 12, visible_t
     Without it, every enquiry counts (for tests and the shell).
     """
     now = now or timezone.now()
-    enquiries = enquiry_list_for_triage(now=now)
     if visible_to is not None:
-        enquiries = enquiries_visible_to_staff(user=visible_to, queryset=enquiries)
+        enquiries = enquiry_list_for_staff(user=visible_to, now=now)
+    else:
+        enquiries = enquiry_list_for_triage(now=now)
     return {
         "by_state": support_overview_by_state(enquiries=enquiries),
         "per_officer": support_overview_per_officer(enquiries=enquiries),

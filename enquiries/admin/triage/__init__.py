@@ -23,7 +23,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from ...models import Enquiry, StaffNote, Status
-from ...selectors.staff import TRIAGE_ORDERING, enquiry_list_for_triage, support_overview
+from ...selectors.staff import TRIAGE_ORDERING, enquiry_list_for_staff, support_overview
+from ...selectors.visibility import unconflicted_officer_exists
 from ...services import triage as services
 from ...sla import SLA_STATE_LABELS, SlaState, sla_in_words, urgent_promise
 from ..data_protection import EnquiryDataProtectionAdminMixin
@@ -136,9 +137,12 @@ class EnquiryAdmin(EnquiryDataProtectionAdminMixin, admin.ModelAdmin):
     # Queries and permissions
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Enquiry]:
-        # Restricted enquiries are left out for staff not named on them, here
-        # and so in the changelist, search, actions, change page and export.
-        return self.visible_only(request, enquiry_list_for_triage(now=timezone.now()))
+        # The one staff selector: the service group, restrictions and conflicts
+        # of interest apply here, and so in the changelist, search, actions,
+        # steps, change page, history and export.
+        return enquiry_list_for_staff(user=request.user, now=timezone.now()).annotate(
+            has_unconflicted_officer=unconflicted_officer_exists()
+        )
 
     def get_ordering(self, request):
         # Breached first, then soonest due, closed last. Expressions rather than
@@ -186,7 +190,14 @@ class EnquiryAdmin(EnquiryDataProtectionAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Officer", ordering="assigned_to__first_name")
     def assigned_display(self, obj: Enquiry) -> str:
-        return officer_name(obj.assigned_to) or "Unassigned"
+        name = officer_name(obj.assigned_to) or "Unassigned"
+        if obj.status != Status.CLOSED and not getattr(obj, "has_unconflicted_officer", True):
+            return format_html(
+                '{}<br><strong class="triage-warning">Warning: every officer has a conflict of interest '
+                "with this practice or is not named on it</strong>",
+                name,
+            )
+        return name
 
     @admin.display(description="First contact due", ordering="first_contact_due_at")
     def due_display(self, obj: Enquiry) -> str:

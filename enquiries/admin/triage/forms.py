@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from members.models import User
 
-from ...selectors.data_protection import restriction_officer_choices
+from ...selectors.visibility import officers_without_conflict
 from ...services import triage as services
 
 __all__ = ["StepForm", "ConfirmForm", "AssignForm", "FirstContactForm", "PlanForm", "OutcomeForm"]
@@ -29,13 +29,17 @@ class AssignForm(StepForm):
     officer = forms.ModelChoiceField(
         queryset=User.objects.none(),
         label="Officer",
-        help_text="The officer who will arrange the first conversation and see the enquiry through.",
+        help_text=(
+            "The officer who will arrange the first conversation and see the enquiry through. "
+            "Officers with a conflict of interest with the practice are not listed."
+        ),
         error_messages={"required": "Choose the officer to assign."},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = restriction_officer_choices()
+        # Officers with a conflict of interest with any of the enquiries are left out.
+        self.fields["officer"].queryset = officers_without_conflict(enquiries=self.enquiries)
         self.fields["officer"].label_from_instance = lambda user: user.get_full_name() or user.email
 
 
