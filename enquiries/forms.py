@@ -9,15 +9,17 @@ from django.utils.html import format_html
 
 from members.models import Practice
 
-from .models import Scope, Topic
-from .services import (
+from . import sla
+from .models import (
     CONTACT_TIMES_MAX_LENGTH,
     DETAILS_MAX_LENGTH,
     PHONE_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
     URGENT_REASON_MAX_LENGTH,
-    too_long_message,
+    Scope,
+    Topic,
 )
+from .services import too_long_message
 
 TOPIC_HINTS = {
     Topic.BUSINESS_VIABILITY: "Money worries, rising costs, cash flow, or whether the practice can carry on.",
@@ -85,7 +87,7 @@ class EnquiryForm(forms.Form):
         error_messages={"required": "Choose what your enquiry is about. If nothing fits, choose 'Other'."},
     )
     urgent = forms.BooleanField(
-        label="This is urgent: we need to speak to someone within 48 hours",
+        # The label says the urgent promise, which comes from LMC_URGENT_HOURS: set in __init__.
         required=False,
         help_text="For example a partner has left suddenly, the practice may not open, or a contract notice has a deadline this week.",
     )
@@ -130,6 +132,7 @@ class EnquiryForm(forms.Form):
     def __init__(self, *args, practices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["topic"].choices = _topic_choices()
+        self.fields["urgent"].label = f"This is urgent: we need to speak to someone {sla.urgent_promise()}"
         if len(practices) == 1:
             # One practice: nothing to choose, so don't ask.
             self.single_practice = practices[0]

@@ -42,7 +42,16 @@ class Status(models.TextChoices):
 # Statuses that can only be reached once the LMC has made first contact.
 AFTER_FIRST_CONTACT = [Status.FIRST_CONTACT, Status.PLAN_AGREED, Status.FACILITATION, Status.MEDIATION]
 OPEN_STATUSES = [s for s in Status if s != Status.CLOSED]
+# The statuses in which first contact is still owed. On-hold enquiries have no
+# due moment; every later status needs first contact to have happened.
 AWAITING_FIRST_CONTACT = [Status.SUBMITTED, Status.TRIAGED]
+
+# Length limits of what a member types, read by the model, the service and the form.
+SUMMARY_MAX_LENGTH = 200
+DETAILS_MAX_LENGTH = 10_000
+URGENT_REASON_MAX_LENGTH = 2_000
+CONTACT_TIMES_MAX_LENGTH = 200
+PHONE_MAX_LENGTH = 30
 
 # The triage order's first key: awaiting first contact, in progress, on hold,
 # closed. Within "awaiting", ordering by due time puts the breached (due in the
@@ -67,10 +76,10 @@ class Enquiry(models.Model):
     topic = models.CharField(max_length=30, choices=Topic)
     urgent = models.BooleanField(default=False)
     urgent_reason = models.TextField(blank=True)
-    summary = models.CharField(max_length=200)
+    summary = models.CharField(max_length=SUMMARY_MAX_LENGTH)
     details = models.TextField()
-    preferred_contact_times = models.CharField(max_length=200, blank=True)
-    contact_phone = models.CharField(max_length=30, blank=True)
+    preferred_contact_times = models.CharField(max_length=CONTACT_TIMES_MAX_LENGTH, blank=True)
+    contact_phone = models.CharField(max_length=PHONE_MAX_LENGTH, blank=True)
 
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="submitted_enquiries"
@@ -351,3 +360,72 @@ class RetentionPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_topic_display()}: {self.years_after_closing} years after closing"
+
+
+# --- Conflicts of interest ---
+# The rule (who is conflicted with which enquiries) lives in
+# enquiries/selectors/visibility.py; declaring and withdrawing in
+# enquiries/services/conflicts.py.
+
+
+class ConflictOfInterest(models.Model):
+    """A staff member's declared conflict with a practice or a PCN (exactly one).
+
+    A PCN conflict covers every practice in that PCN at the time of reading.
+    Conflicts are never deleted: withdrawing one (by the triage lead) stamps
+    `withdrawn_at` and `withdrawn_by`, so the record of who was conflicted
+    when stays. Conflicts from a staff member's own memberships are automatic
+    and are not stored here.
+    """
+
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conflicts_of_interest"
+    )
+    practice = models.ForeignKey(
+        Practice, on_delete=models.PROTECT, null=True, blank=True, related_name="conflicts_of_interest"
+    )
+    pcn = models.ForeignKey(
+        PCN, on_delete=models.PROTECT, null=True, blank=True, related_name="conflicts_of_interest", verbose_name="PCN"
+    )
+    reason = models.TextField(help_text="For example: my spouse is the practice manager there.")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["officer__last_name", "officer__first_name", "-recorded_at"]
+        verbose_name = "conflict of interest"
+        verbose_name_plural = "conflicts of interest"
+        # Nobody edits or deletes a conflict: it is declared, and withdrawn by the triage lead.
+        default_permissions = ("view", "add")
+        permissions = [
+            ("declare_own_conflict", "Can declare their own conflicts of interest"),
+            ("manage_conflicts", "Can record conflicts for any officer, withdraw them and see them all"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(practice__isnull=False, pcn__isnull=True) | Q(practice__isnull=True, pcn__isnull=False),
+                name="coi_practice_xor_pcn",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True, withdrawn_by__isnull=True) | Q(withdrawn_at__isnull=False),
+                name="coi_withdrawn_by_only_when_withdrawn",
+            ),
+            models.UniqueConstraint(
+                fields=["officer", "practice"], condition=Q(withdrawn_at__isnull=True), name="coi_one_open_per_practice"
+            ),
+            models.UniqueConstraint(
+                fields=["officer", "pcn"], condition=Q(withdrawn_at__isnull=True), name="coi_one_open_per_pcn"
+            ),
+        ]
+        indexes = [models.Index(fields=["officer", "withdrawn_at"], name="coi_officer_open_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.officer}: {self.practice or self.pcn}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.withdrawn_at is None

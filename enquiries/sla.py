@@ -1,7 +1,17 @@
 """First-contact SLA arithmetic: working days, due moments and SLA states.
 
-Pure functions of dates and settings, no database access. Settings are read
-at call time, so tests (and a change of nation) take effect immediately.
+The one home of the SLA rule. Pure functions of dates and settings, no
+database access. Settings are read at call time, so tests (and a change of
+nation, or of LMC_URGENT_HOURS) take effect immediately.
+
+The rule is written twice here, side by side and nowhere else: `sla_state`
+in Python (the oracle, for one enquiry in hand) and `sla_state_q` /
+`sla_state_annotation` as database expressions (for filtering, counting and
+ordering many rows in one query). A test checks on generated rows that the
+two agree. This module imports `django.db.models` for `Q`, `F` and `Case`
+only: those build expressions over field names and touch no table, and this
+module imports no model of ours, so `enquiries.models` and every selector can
+import it without a cycle and it stays testable without a database.
 """
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -10,6 +20,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.db.models import Case, CharField, F, Q, Value, When
 
 LONDON = ZoneInfo("Europe/London")
 STANDARD_WORKING_DAYS = 5
@@ -38,7 +49,15 @@ DUE_SOON_WINDOW_URGENT = timedelta(hours=12)
 DUE_SOON_WINDOW_STANDARD = timedelta(hours=24)
 
 
+DUE_SOON_WINDOW_WIDEST = max(DUE_SOON_WINDOW_URGENT, DUE_SOON_WINDOW_STANDARD)
+
+# The status value of an enquiry held while PCN support is paused (`Status.ON_HOLD`
+# in enquiries.models, which imports this module, so it is spelled here).
+ON_HOLD_STATUS = "on_hold"
+
+
 def due_soon_window(*, urgent: bool) -> timedelta:
+    """Return how long before the due moment an open enquiry counts as due soon."""
     return DUE_SOON_WINDOW_URGENT if urgent else DUE_SOON_WINDOW_STANDARD
 
 
@@ -130,7 +149,7 @@ def sla_state(
 ) -> SlaState:
     """Return where an enquiry stands against its first-contact promise at `now`."""
     _require_aware(now, "now")
-    if status == "on_hold" or first_contact_due_at is None:
+    if status == ON_HOLD_STATUS or first_contact_due_at is None:
         return SlaState.ON_HOLD
     # Python compares and subtracts datetimes sharing a tzinfo by wall clock,
     # which is wrong across a clock change: work in UTC.
@@ -145,6 +164,60 @@ def sla_state(
     if first_contact_due_at - now <= due_soon_window(urgent=urgent):
         return SlaState.DUE_SOON
     return SlaState.ON_TRACK
+
+
+# --- The same rule as database expressions ------------------------------------------
+# Field names are the Enquiry model's: status, urgent, first_contact_due_at, first_contact_at.
+
+
+def _has_due() -> Q:
+    return ~Q(status=ON_HOLD_STATUS) & Q(first_contact_due_at__isnull=False)
+
+
+def _within_due_soon_window(now: datetime) -> Q:
+    return Q(urgent=True, first_contact_due_at__lte=now + DUE_SOON_WINDOW_URGENT) | Q(
+        urgent=False, first_contact_due_at__lte=now + DUE_SOON_WINDOW_STANDARD
+    )
+
+
+def sla_state_q(state: SlaState | str, *, now: datetime) -> Q:
+    """Return a filter matching the enquiries whose `sla_state` at `now` is `state`.
+
+    The database twin of `sla_state`: the states' filters are disjoint and
+    together match every enquiry. The due-soon filter also carries the widest
+    window as a plain range, so an index on the due moment can bound the scan.
+    """
+    _require_aware(now, "now")
+    state = SlaState(state)
+    if state == SlaState.ON_HOLD:
+        return ~_has_due()
+    if state == SlaState.MET:
+        return _has_due() & Q(first_contact_at__isnull=False, first_contact_at__lte=F("first_contact_due_at"))
+    if state == SlaState.MISSED:
+        return _has_due() & Q(first_contact_at__gt=F("first_contact_due_at"))
+    awaiting = _has_due() & Q(first_contact_at__isnull=True)
+    if state == SlaState.BREACHED:
+        return awaiting & Q(first_contact_due_at__lt=now)
+    if state == SlaState.DUE_SOON:
+        return (
+            awaiting
+            & Q(first_contact_due_at__gte=now, first_contact_due_at__lte=now + DUE_SOON_WINDOW_WIDEST)
+            & _within_due_soon_window(now)
+        )
+    return awaiting & Q(first_contact_due_at__gte=now) & ~_within_due_soon_window(now)
+
+
+def sla_state_annotation(now: datetime) -> Case:
+    """Return a database expression giving each enquiry's `SlaState` value at `now`."""
+    _require_aware(now, "now")
+    return Case(
+        *(
+            When(sla_state_q(state, now=now), then=Value(state.value))
+            for state in (SlaState.ON_HOLD, SlaState.MET, SlaState.MISSED, SlaState.BREACHED, SlaState.DUE_SOON)
+        ),
+        default=Value(SlaState.ON_TRACK.value),
+        output_field=CharField(),
+    )
 
 
 # --- Words ------------------------------------------------------------------------
@@ -189,3 +262,34 @@ def describe_due(due_at: datetime, *, now: datetime) -> str:
     else:
         when = f"on {when}"
     return f"by {describe_time(due_at)} {when}"
+
+
+def _span_in_words(span: timedelta, start: datetime, end: datetime) -> str:
+    """Say how long `span` (from `start` to `end`) is: minutes, hours, or working days past a day."""
+    if span < timedelta(hours=1):
+        return f"{max(1, int(span.total_seconds() // 60))} min"
+    if span < timedelta(hours=24):
+        return f"{int(span.total_seconds() // 3600)} h"
+    days = working_days_between(start.astimezone(LONDON).date(), end.astimezone(LONDON).date())
+    if days == 0:
+        return f"{int(span.total_seconds() // 3600)} h"
+    return f"{days} working day{'' if days == 1 else 's'}"
+
+
+def sla_in_words(*, state: str, due: datetime | None, first_contact_at: datetime | None, now: datetime) -> str:
+    """Return the time left or overdue in words, e.g. "due in 3 h", "overdue by 1 working day"."""
+    if state == SlaState.ON_HOLD or due is None:
+        return "no due time while PCN support is paused"
+    if first_contact_at is not None:
+        if first_contact_at <= due:
+            return "first contact on time"
+        return f"first contact {_span_in_words(first_contact_at - due, due, first_contact_at)} late"
+    if now <= due:
+        return f"due in {_span_in_words(due - now, now, due)}"
+    return f"overdue by {_span_in_words(now - due, due, now)}"
+
+
+def urgent_promise() -> str:
+    """Return the urgent first-contact promise in words: "within 48 hours" (from LMC_URGENT_HOURS)."""
+    hours = urgent_hours()
+    return f"within {hours} hour{'' if hours == 1 else 's'}"

@@ -10,7 +10,7 @@ from .listsize_csv import NHS, PLAIN, detect_format
 from .models import LevyKind
 from .remittance_csv import RemittanceFileProblem, parse_remittances
 from .periods import Quarter, financial_year_label, quarters_between, quarters_of_year
-from .services import ReconciliationState
+from .selectors import ReconciliationState
 
 MAX_UPLOAD_BYTES = 250 * 1024 * 1024
 MAX_REMITTANCE_BYTES = 5 * 1024 * 1024

@@ -1,7 +1,7 @@
 """Admin for data protection: the read-only access log, subject access exports,
 retention periods, and mixins for the triage Enquiry admin.
 
-Wiring into the triage admin (enquiries/admin/triage.py), see the README's "Confidentiality and data
+Wiring into the triage admin (enquiries/admin/triage/), see the README's "Confidentiality and data
 protection" section:
 
     class EnquiryAdmin(EnquiryDataProtectionAdminMixin, admin.ModelAdmin):
@@ -27,7 +27,8 @@ from django.utils.html import format_html
 from privacy.admin import ReadOnlyLogAdmin
 
 from ..models import AccessAction, Enquiry, EnquiryAccess, RetentionPolicy
-from ..selectors.data_protection import enquiries_visible_to_staff, restriction_officer_choices
+from ..selectors.data_protection import restriction_officer_choices
+from ..selectors.visibility import enquiries_visible_to_staff
 from ..services.data_protection import enquiry_access_record, enquiry_restrict, enquiry_unrestrict
 
 
@@ -51,6 +52,11 @@ class EnquiryAccessAdmin(ReadOnlyLogAdmin):
     date_hierarchy = "at"
     list_select_related = ["user", "enquiry", "enquiry__practice"]
     list_per_page = 100
+
+    def get_queryset(self, request):
+        # The log names enquiries and practices: only of enquiries the reader may see.
+        visible = enquiries_visible_to_staff(user=request.user).values("pk")
+        return super().get_queryset(request).filter(enquiry__in=visible)
 
     def lookup_allowed(self, lookup, value, request=None) -> bool:
         # Links from an enquiry go to its own log.

@@ -5,13 +5,11 @@ package's interface in one place.
 """
 
 from .data_protection import (
-    enquiries_past_retention,
-    enquiries_visible_to_staff,
-    enquiry_is_visible_to_staff,
-    enquiry_subject_access_refusal,
     restricted_enquiries_orphaned_by,
+    enquiry_subject_access_refusal,
     restriction_officer_choices,
     retention_years_by_topic,
+    enquiries_past_retention,
 )
 from .member import (
     TimelineEntry,
@@ -21,20 +19,30 @@ from .member import (
     pcn_support_pause_current,
 )
 from .reminders import (
-    AWAITING_FIRST_CONTACT,
     enquiries_breached_unreminded,
     enquiries_due_soon_unreminded,
 )
 from .staff import (
-    TRIAGE_ORDERING,
     enquiry_list_for_triage,
-    sla_state_expression,
+    enquiry_list_for_staff,
     support_overview,
+    support_overview_by_state,
+    support_overview_per_officer,
+    support_overview_compliance,
+    support_overview_per_topic,
+    TRIAGE_ORDERING,
+)
+from .visibility import (
+    enquiries_visible_to_staff,
+    enquiry_is_visible_to_staff,
+    officer_is_conflicted_with,
+    enquiries_conflicted_for,
+    officers_without_conflict,
+    enquiries_without_unconflicted_officer,
+    unconflicted_officer_exists,
 )
 
 __all__ = [
-    "enquiries_visible_to_staff",
-    "enquiry_is_visible_to_staff",
     "restricted_enquiries_orphaned_by",
     "enquiry_subject_access_refusal",
     "restriction_officer_choices",
@@ -45,11 +53,21 @@ __all__ = [
     "enquiry_list_for_member",
     "enquiry_timeline_for_member",
     "pcn_support_pause_current",
-    "AWAITING_FIRST_CONTACT",
     "enquiries_breached_unreminded",
     "enquiries_due_soon_unreminded",
-    "sla_state_expression",
     "enquiry_list_for_triage",
+    "enquiry_list_for_staff",
     "support_overview",
+    "support_overview_by_state",
+    "support_overview_per_officer",
+    "support_overview_compliance",
+    "support_overview_per_topic",
     "TRIAGE_ORDERING",
+    "enquiries_visible_to_staff",
+    "enquiry_is_visible_to_staff",
+    "officer_is_conflicted_with",
+    "enquiries_conflicted_for",
+    "officers_without_conflict",
+    "enquiries_without_unconflicted_officer",
+    "unconflicted_officer_exists",
 ]

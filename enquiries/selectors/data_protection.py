@@ -1,4 +1,6 @@
-"""Read side of data protection: who may see an enquiry, and what is past retention."""
+"""Read side of data protection: restrictions, and what is past retention.
+
+Who may see an enquiry is `enquiries.selectors.visibility`."""
 
 from collections.abc import Iterable
 from datetime import datetime
@@ -14,10 +16,9 @@ from members.groups import OFFICERS, TRIAGE_LEAD
 
 from ..models import Enquiry, RetentionPolicy, Status, Topic
 from ..retention import add_years
+from .visibility import enquiries_visible_to_staff
 
 __all__ = [
-    "enquiries_visible_to_staff",
-    "enquiry_is_visible_to_staff",
     "restricted_enquiries_orphaned_by",
     "enquiry_subject_access_refusal",
     "restriction_officer_choices",
@@ -26,27 +27,6 @@ __all__ = [
 ]
 
 _Restriction = Enquiry.restricted_to.through
-
-
-def enquiries_visible_to_staff(*, user: User, queryset: QuerySet[Enquiry] | None = None) -> QuerySet[Enquiry]:
-    """Return the enquiries (of `queryset`, default all) that staff user `user` may see.
-
-    An unrestricted enquiry is visible to every active staff user. A restricted
-    one only to the officers named on it; the triage lead who restricts an
-    enquiry is always named. Superusers get no exception: they are an IT role,
-    and a restriction that the system administrator can read protects nobody.
-    Uses subqueries, not joins, so counts and aggregates stay correct.
-    """
-    queryset = Enquiry.objects.all() if queryset is None else queryset
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        return queryset.none()
-    restricted = Exists(_Restriction.objects.filter(enquiry_id=OuterRef("pk")))
-    named = Exists(_Restriction.objects.filter(enquiry_id=OuterRef("pk"), user_id=user.pk))
-    return queryset.filter(~restricted | named)
-
-
-def enquiry_is_visible_to_staff(*, user: User, enquiry: Enquiry) -> bool:
-    return enquiries_visible_to_staff(user=user, queryset=Enquiry.objects.filter(pk=enquiry.pk)).exists()
 
 
 def restricted_enquiries_orphaned_by(*, leaving: Iterable[User]) -> QuerySet[Enquiry]:

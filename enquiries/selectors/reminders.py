@@ -10,16 +10,12 @@ read, so a sweep's cost follows the enquiries that need a message.
 
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
-from ..models import Enquiry, Reminder, Status
-from ..sla import DUE_SOON_WINDOW_STANDARD, DUE_SOON_WINDOW_URGENT
+from ..models import AWAITING_FIRST_CONTACT, Enquiry, Reminder
+from ..sla import SlaState, sla_state_q
 
-__all__ = ["AWAITING_FIRST_CONTACT", "enquiries_breached_unreminded", "enquiries_due_soon_unreminded"]
-
-# The statuses in which first contact is still owed. On-hold enquiries have no
-# due moment; every later status needs first contact to have happened.
-AWAITING_FIRST_CONTACT = [Status.SUBMITTED, Status.TRIAGED]
+__all__ = ["enquiries_breached_unreminded", "enquiries_due_soon_unreminded"]
 
 
 def _awaiting_without(kind: str) -> QuerySet[Enquiry]:
@@ -37,15 +33,9 @@ def enquiries_due_soon_unreminded(*, now: datetime) -> QuerySet[Enquiry]:
     Urgent: 12 hours or less left; standard: 24 hours or less. An enquiry
     already past due gets the breach reminder instead.
     """
-    return _awaiting_without(Reminder.Kind.DUE_SOON).filter(
-        Q(urgent=True, first_contact_due_at__lte=now + DUE_SOON_WINDOW_URGENT)
-        | Q(urgent=False, first_contact_due_at__lte=now + DUE_SOON_WINDOW_STANDARD),
-        # The widest window as a plain range too, so the index scan is bounded.
-        first_contact_due_at__gte=now,
-        first_contact_due_at__lte=now + max(DUE_SOON_WINDOW_URGENT, DUE_SOON_WINDOW_STANDARD),
-    )
+    return _awaiting_without(Reminder.Kind.DUE_SOON).filter(sla_state_q(SlaState.DUE_SOON, now=now))
 
 
 def enquiries_breached_unreminded(*, now: datetime) -> QuerySet[Enquiry]:
     """Return enquiries past their due moment at `now`, still without first contact or a breach reminder."""
-    return _awaiting_without(Reminder.Kind.BREACHED).filter(first_contact_due_at__lt=now)
+    return _awaiting_without(Reminder.Kind.BREACHED).filter(sla_state_q(SlaState.BREACHED, now=now))

@@ -4,16 +4,21 @@ Every public name is listed here, so a reader (and a type checker) sees the
 package's interface in one place.
 """
 
+from .conflicts import (
+    CONFLICT_UNASSIGNED_REASON,
+    conflict_declare,
+    conflict_withdraw,
+)
 from .data_protection import (
-    ANONYMISE_HOOKS,
     REMOVED_TEXT,
+    ANONYMISE_HOOKS,
     AnonymisationCandidate,
-    enquiries_anonymise_due,
     enquiry_access_record,
-    enquiry_anonymise,
     enquiry_restrict,
-    enquiry_subject_access_record,
     enquiry_unrestrict,
+    enquiries_anonymise_due,
+    enquiry_anonymise,
+    enquiry_subject_access_record,
 )
 from .reminders import (
     ReminderSweep,
@@ -22,31 +27,29 @@ from .reminders import (
     reminders_send_due,
 )
 from .submission import (
-    CONTACT_TIMES_MAX_LENGTH,
-    DETAILS_MAX_LENGTH,
-    PHONE_MAX_LENGTH,
-    SUMMARY_MAX_LENGTH,
-    URGENT_REASON_MAX_LENGTH,
+    too_long_message,
     enquiry_submit,
     pcn_support_pause,
     pcn_support_pause_check,
     pcn_support_resume,
     pcn_support_resume_due,
-    too_long_message,
 )
 from .triage import (
     CONTACT_METHODS,
-    can_work_enquiries,
-    enquiry_agree_plan,
     enquiry_assign,
-    enquiry_close,
-    enquiry_escalate_to_mediation,
     enquiry_record_first_contact,
+    enquiry_agree_plan,
     enquiry_start_facilitation,
+    enquiry_escalate_to_mediation,
+    enquiry_close,
     staff_note_add,
+    can_work_enquiries,
 )
 
 __all__ = [
+    "CONFLICT_UNASSIGNED_REASON",
+    "conflict_declare",
+    "conflict_withdraw",
     "REMOVED_TEXT",
     "ANONYMISE_HOOKS",
     "AnonymisationCandidate",
@@ -60,11 +63,6 @@ __all__ = [
     "reminder_claim",
     "reminder_recipient",
     "reminders_send_due",
-    "DETAILS_MAX_LENGTH",
-    "SUMMARY_MAX_LENGTH",
-    "URGENT_REASON_MAX_LENGTH",
-    "CONTACT_TIMES_MAX_LENGTH",
-    "PHONE_MAX_LENGTH",
     "too_long_message",
     "enquiry_submit",
     "pcn_support_pause",

@@ -25,10 +25,10 @@ from ..models import AccessAction, Enquiry, EnquiryAccess, Topic
 from ..retention import add_years
 from ..selectors.data_protection import (
     enquiries_past_retention,
-    enquiry_is_visible_to_staff,
     restriction_officer_choices,
     retention_years_by_topic,
 )
+from ..selectors.visibility import enquiry_is_visible_to_staff, officer_is_conflicted_with
 
 __all__ = [
     "REMOVED_TEXT",
@@ -113,6 +113,11 @@ def enquiry_restrict(
     if not_allowed:
         raise ValidationError(
             {"officers": f"Only active LMC officers can be named. Remove: {_names(not_allowed)}."}
+        )
+    conflicted = [u for u in named.values() if u.pk != by.pk and officer_is_conflicted_with(officer=u, enquiry=enquiry)]
+    if conflicted:
+        raise ValidationError(
+            {"officers": f"A conflict of interest stops these officers seeing {enquiry.reference}: {_names(conflicted)}."}
         )
     if enquiry.assigned_to_id and enquiry.assigned_to_id not in named:
         raise ValidationError(

@@ -38,6 +38,7 @@ from mail.services import email_queue, emails_deliver
 
 from ..models import Enquiry, Reminder
 from ..selectors.reminders import enquiries_breached_unreminded, enquiries_due_soon_unreminded
+from ..selectors.visibility import enquiry_is_visible_to_staff
 
 __all__ = ["ReminderSweep", "reminder_claim", "reminder_recipient", "reminders_send_due"]
 
@@ -61,9 +62,20 @@ class ReminderSweep:
 
 
 def reminder_recipient(*, enquiry: Enquiry, kind: str) -> str:
-    """Return who gets a reminder: the assigned officer for due-soon, otherwise the triage inbox."""
+    """Return who gets a reminder: the assigned officer for due-soon, otherwise the triage inbox.
+
+    An officer who may no longer see the enquiry (a conflict of interest that
+    arose after assignment, say a new membership there, or a restriction
+    without them) is never reminded about it: the triage inbox is, instead.
+    """
     officer = enquiry.assigned_to
-    if kind == Reminder.Kind.DUE_SOON and officer is not None and officer.is_active and officer.email:
+    if (
+        kind == Reminder.Kind.DUE_SOON
+        and officer is not None
+        and officer.is_active
+        and officer.email
+        and enquiry_is_visible_to_staff(user=officer, enquiry=enquiry)
+    ):
         return officer.email
     return settings.LMC_TRIAGE_EMAIL
 

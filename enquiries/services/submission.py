@@ -14,15 +14,22 @@ from members.models import Practice, User
 from members.selectors import practices_for_user
 
 from .. import sla
-from ..models import Enquiry, PcnSupportPause, ReferenceCounter, Scope, Status, Topic
+from ..models import (
+    CONTACT_TIMES_MAX_LENGTH,
+    DETAILS_MAX_LENGTH,
+    PHONE_MAX_LENGTH,
+    SUMMARY_MAX_LENGTH,
+    URGENT_REASON_MAX_LENGTH,
+    Enquiry,
+    PcnSupportPause,
+    ReferenceCounter,
+    Scope,
+    Status,
+    Topic,
+)
 from ..selectors.member import pcn_support_pause_current
 
 __all__ = [
-    "DETAILS_MAX_LENGTH",
-    "SUMMARY_MAX_LENGTH",
-    "URGENT_REASON_MAX_LENGTH",
-    "CONTACT_TIMES_MAX_LENGTH",
-    "PHONE_MAX_LENGTH",
     "too_long_message",
     "enquiry_submit",
     "pcn_support_pause",
@@ -30,12 +37,6 @@ __all__ = [
     "pcn_support_resume",
     "pcn_support_resume_due",
 ]
-
-SUMMARY_MAX_LENGTH = 200
-DETAILS_MAX_LENGTH = 10_000
-URGENT_REASON_MAX_LENGTH = 2_000
-CONTACT_TIMES_MAX_LENGTH = 200
-PHONE_MAX_LENGTH = 30
 
 
 def too_long_message(*, what: str, limit: int, length: int) -> str:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from members.models import User
 
 from ..models import AFTER_FIRST_CONTACT, Enquiry, StaffNote, Status
-from ..selectors.data_protection import enquiry_is_visible_to_staff
+from ..selectors.visibility import enquiry_is_visible_to_staff, officer_is_conflicted_with
 
 __all__ = [
     "CONTACT_METHODS",
@@ -72,6 +72,11 @@ def enquiry_assign(*, enquiry: Enquiry, officer: User, by: User) -> Enquiry:
     _refuse_if_closed(enquiry)
     if not can_work_enquiries(officer):
         raise ValidationError(f"{officer} cannot work enquiries: choose an LMC officer.")
+    if officer_is_conflicted_with(officer=officer, enquiry=enquiry):
+        raise ValidationError(
+            f"{officer} has a conflict of interest with the practice that sent {enquiry.reference}, "
+            "so cannot be assigned to it: choose another officer."
+        )
     if not enquiry_is_visible_to_staff(user=officer, enquiry=enquiry):
         raise ValidationError(
             f"{enquiry.reference} is restricted and {officer} is not named on it: "

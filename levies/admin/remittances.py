@@ -17,9 +17,8 @@ from .. import services
 from ..forms import ReconciliationFilterForm, RemittanceUploadForm
 from ..models import LevyKind, Remittance
 from ..money import format_pounds
-from ..selectors import reconciliation_lines
 from ..remittance_csv import RemittanceRow
-from ..services import ReconciliationState, reconciliation_totals
+from ..selectors import ReconciliationState, reconciliation_lines, reconciliation_totals
 
 SESSION_KEY = "levies_remittance_import"
 

@@ -4,8 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from enquiries.admin.triage import sla_in_words
-from enquiries.sla import working_days_between
+from enquiries.sla import sla_in_words, working_days_between
 from enquiries.models import Status, Topic
 from enquiries.selectors import enquiry_list_for_triage, support_overview
 from tests.enquiries.factories import EnquiryFactory
@@ -203,3 +202,30 @@ def test_dashboard_default_page_is_read_from_the_triage_index_not_sorted():
 
     assert "enq_triage_order_idx" in plan
     assert "Sort" not in plan.splitlines()[0] and "Seq Scan on enquiries_enquiry" not in plan
+
+
+def test_overview_leaves_a_restricted_enquiry_out_of_every_figure_for_an_officer_not_named():
+    from enquiries.services import enquiry_restrict
+
+    lead = make_staff("lead")
+    named = make_staff("officer", first_name="Nadia", last_name="Named")
+    other = make_staff("officer")
+    restricted = open_enquiry(
+        london(2026, 11, 20, 17, 0), topic=Topic.PREMISES, assigned_to=named, status=Status.TRIAGED
+    )
+    restricted.submitted_at = NOW - timedelta(days=3)
+    restricted.save()
+    enquiry_restrict(enquiry=restricted, officers=[named], by=lead)
+
+    hidden = support_overview(now=NOW, visible_to=other)
+    seen = support_overview(now=NOW, visible_to=named)
+
+    def premises(figures):
+        return dict(zip(figures["per_topic"]["labels"], figures["per_topic"]["counts"]))["Premises"]
+
+    assert premises(hidden) == 0 and premises(seen) == 1
+    assert sum(row["count"] for row in hidden["by_state"]) == 0
+    assert sum(row["count"] for row in seen["by_state"]) == 1
+    assert hidden["per_officer"] == []
+    assert sum(hidden["compliance"]["counts_standard"]) == 0
+    assert sum(seen["compliance"]["counts_standard"]) == 1

@@ -3,7 +3,7 @@ import time_machine
 from levies import demo
 from levies.models import LevyRate, ListSize, Remittance
 from levies.periods import Quarter
-from levies.services import ReconciliationState, levy_reconcile
+from levies.selectors import ReconciliationState, levy_reconcile
 from members import demo as members_demo
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from levies.models import LevyKind, Remittance
 from levies.periods import Quarter
-from levies.services import ReconciliationState, levy_expected_for_quarter, levy_reconcile, reconciliation_totals
+from levies.selectors import ReconciliationState, levy_expected_for_quarter, levy_reconcile, reconciliation_totals
 from tests.factories import PracticeFactory
 from tests.levies.factories import ListSizeFactory, RemittanceFactory
 

@@ -11,9 +11,35 @@ from django.db.models import QuerySet
 from members.models import PCN, Practice, User
 from members.selectors import practices_for_user
 
-from .models import LevyKind, LevyRate, ListSizeImport
-from .periods import Quarter, financial_year_label, quarters_between
-from .services import ReconciliationLine, levy_reconcile
+from ..models import LevyKind, LevyRate, ListSizeImport
+from ..periods import Quarter, financial_year_label, quarters_between
+from .reconciliation import (
+    ExpectedLevy,
+    ReconciliationLine,
+    ReconciliationState,
+    ReconciliationTotals,
+    levy_expected,
+    levy_expected_for_quarter,
+    levy_reconcile,
+    reconciliation_totals,
+)
+
+__all__ = [
+    "ExpectedLevy",
+    "ReconciliationLine",
+    "ReconciliationState",
+    "ReconciliationTotals",
+    "levy_expected",
+    "levy_expected_for_quarter",
+    "levy_reconcile",
+    "reconciliation_totals",
+    "reconciliation_lines",
+    "QuarterFigures",
+    "YearFigures",
+    "PracticeLevies",
+    "levies_for_member",
+    "recent_imports",
+]
 
 
 def reconciliation_lines(

@@ -1,4 +1,8 @@
-"""What each practice should pay for a quarter, and how that compares with what arrived."""
+"""What each practice should pay for a quarter, and how that compares with what arrived.
+
+Read-side: it reads rates, list sizes and remittances and changes nothing, so
+it lives with the selectors; the arithmetic itself is `levies.money`.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,17 @@ from members.models import Practice
 from ..models import LevyKind, LevyRate, ListSize, Remittance
 from ..money import quarterly_levy, to_pounds
 from ..periods import Quarter
+
+__all__ = [
+    "ExpectedLevy",
+    "ReconciliationLine",
+    "ReconciliationState",
+    "ReconciliationTotals",
+    "levy_expected",
+    "levy_expected_for_quarter",
+    "levy_reconcile",
+    "reconciliation_totals",
+]
 
 ZERO = Decimal("0.00")
 

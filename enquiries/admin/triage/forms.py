@@ -1,0 +1,100 @@
+"""The small forms of the triage journey's steps: each asks only what its service needs."""
+
+from datetime import datetime
+
+from django import forms
+from django.utils import timezone
+
+from members.models import User
+
+from ...selectors.visibility import officers_without_conflict
+from ...services import triage as services
+
+__all__ = ["StepForm", "ConfirmForm", "AssignForm", "FirstContactForm", "PlanForm", "OutcomeForm"]
+
+
+class StepForm(forms.Form):
+    """A step's form, told which enquiries the step is for (so choices can depend on them)."""
+
+    def __init__(self, *args, enquiries=(), **kwargs):
+        self.enquiries = list(enquiries)
+        super().__init__(*args, **kwargs)
+
+
+class ConfirmForm(StepForm):
+    """A step with nothing to type: the page asks to confirm."""
+
+
+class AssignForm(StepForm):
+    officer = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label="Officer",
+        help_text=(
+            "The officer who will arrange the first conversation and see the enquiry through. "
+            "Officers with a conflict of interest with the practice are not listed."
+        ),
+        error_messages={"required": "Choose the officer to assign."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Officers with a conflict of interest with any of the enquiries are left out.
+        self.fields["officer"].queryset = officers_without_conflict(enquiries=self.enquiries)
+        self.fields["officer"].label_from_instance = lambda user: user.get_full_name() or user.email
+
+
+class FirstContactForm(StepForm):
+    date = forms.DateField(
+        label="Date of the first contact",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Enter the date of the first contact.", "invalid": "Enter a real date."},
+    )
+    time = forms.TimeField(
+        label="Time (24-hour clock, UK time)",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={
+            "required": "Enter the time of the first contact, for example 14:30.",
+            "invalid": "Enter a time like 14:30.",
+        },
+    )
+    method = forms.ChoiceField(
+        label="How it was made",
+        choices=services.CONTACT_METHODS,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the first contact was made."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        now = timezone.localtime()
+        self.fields["date"].initial = now.date()
+        self.fields["time"].initial = now.strftime("%H:%M")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date") and data.get("time"):
+            at = timezone.make_aware(datetime.combine(data["date"], data["time"]))
+            if at > timezone.now():
+                self.add_error(
+                    "time", "The first contact time is in the future: enter when the conversation took place."
+                )
+            data["at"] = at
+        return data
+
+
+class PlanForm(StepForm):
+    plan = forms.CharField(
+        label="Plan agreed with the practice",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What the LMC will do, what the practice will do, and by when.",
+        error_messages={"required": "Enter the plan agreed with the practice."},
+    )
+
+
+class OutcomeForm(StepForm):
+    outcome = forms.CharField(
+        label="Outcome",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="How the enquiry ended. This stays on the record.",
+        error_messages={"required": "Enter the outcome before closing."},
+    )

@@ -1,0 +1,143 @@
+"""Which enquiries a member of LMC staff may see: the one rule every staff read goes through.
+
+An enquiry is visible to a staff user only when all three allow it:
+
+1. its support service's staff group (issue 15 brings services; until then
+   every enquiry is Leadership and Management Support, which every officer
+   may see: `_service_group_allows` is where the group check plugs in);
+2. its restriction (when officers are named on it, only they see it);
+3. conflicts of interest: nobody sees an enquiry of a practice they are
+   conflicted with, automatically through their own active membership there,
+   or by a declared conflict with the practice or with its PCN (the PCN the
+   practice is in when the rule is read, and the PCN a PCN enquiry is about).
+
+Superusers get no exception: they are an IT role, and a rule the system
+administrator can step over protects nobody. The break-glass path is the
+documented shell command, which leaves a trace in the shell's own logs.
+
+Built from `Exists` subqueries, not joins, so counts and aggregates over the
+result stay correct and the rule can be nested (the "no unconflicted officer
+left" count asks it of every officer for every enquiry in one query).
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from members.models import Membership, User
+from members.permissions import OFFICERS, TRIAGE_LEAD
+
+from ..models import OPEN_STATUSES, ConflictOfInterest, Enquiry
+
+__all__ = [
+    "enquiries_visible_to_staff",
+    "enquiry_is_visible_to_staff",
+    "officer_is_conflicted_with",
+    "enquiries_conflicted_for",
+    "officers_without_conflict",
+    "enquiries_without_unconflicted_officer",
+    "unconflicted_officer_exists",
+]
+
+_Restriction = Enquiry.restricted_to.through
+
+
+def _conflict(*, user_id: Any, practice_id: Any, enquiry_pcn_id: Any = None) -> Q:
+    """Return a filter true when `user_id` is conflicted with an enquiry of `practice_id` (about `enquiry_pcn_id`).
+
+    Each argument is a value or an outer reference, so the same rule serves a
+    query over enquiries (user fixed), over officers (enquiry fixed) and both.
+    """
+    membership = Membership.objects.filter(user_id=user_id, practice_id=practice_id, is_active=True)
+    declared = Q(practice_id=practice_id) | Q(pcn__practices__id=practice_id)
+    if enquiry_pcn_id is not None:
+        # A literal None would mean "pcn IS NULL" to the ORM: only compare a real PCN.
+        declared |= Q(pcn_id=enquiry_pcn_id)
+    conflicts = ConflictOfInterest.objects.filter(declared, officer_id=user_id, withdrawn_at__isnull=True)
+    return Q(Exists(membership)) | Q(Exists(conflicts))
+
+
+def _service_group_allows(user: User) -> Q:
+    """The support service's staff group. Issue 15 plugs the per-service group in here; today it allows all."""
+    return Q()
+
+
+def _restriction_allows(user_id: Any) -> Q:
+    restricted = Exists(_Restriction.objects.filter(enquiry_id=OuterRef("pk")))
+    named = Exists(_Restriction.objects.filter(enquiry_id=OuterRef("pk"), user_id=user_id))
+    return ~Q(restricted) | Q(named)
+
+
+def _conflict_allows(user_id: Any) -> Q:
+    return ~_conflict(user_id=user_id, practice_id=OuterRef("practice_id"), enquiry_pcn_id=OuterRef("pcn_id"))
+
+
+def enquiries_visible_to_staff(*, user: User, queryset: QuerySet[Enquiry] | None = None) -> QuerySet[Enquiry]:
+    """Return the enquiries (of `queryset`, default all) that staff user `user` may see.
+
+    The service's group, the restriction and conflicts of interest, all three
+    (see the module's docstring). Inactive or non-staff users see nothing.
+    """
+    queryset = Enquiry.objects.all() if queryset is None else queryset
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return queryset.none()
+    return queryset.filter(_service_group_allows(user), _restriction_allows(user.pk), _conflict_allows(user.pk))
+
+
+def enquiry_is_visible_to_staff(*, user: User, enquiry: Enquiry) -> bool:
+    return enquiries_visible_to_staff(user=user, queryset=Enquiry.objects.filter(pk=enquiry.pk)).exists()
+
+
+def enquiries_conflicted_for(*, officer: User, queryset: QuerySet[Enquiry] | None = None) -> QuerySet[Enquiry]:
+    """Return the enquiries (of `queryset`) that a conflict of interest hides from `officer`."""
+    queryset = Enquiry.objects.all() if queryset is None else queryset
+    return queryset.filter(~_conflict_allows(officer.pk))
+
+
+def _officers_conflicted_with(enquiry: Enquiry) -> Q:
+    """A filter over users: those conflicted with `enquiry`."""
+    return _conflict(user_id=OuterRef("pk"), practice_id=enquiry.practice_id, enquiry_pcn_id=enquiry.pcn_id)
+
+
+def officer_is_conflicted_with(*, officer: User, enquiry: Enquiry) -> bool:
+    """Return whether `officer` has a conflict of interest (automatic or declared) with `enquiry`'s practice."""
+    return User.objects.filter(_officers_conflicted_with(enquiry), pk=officer.pk).exists()
+
+
+def officers_without_conflict(*, enquiries: Iterable[Enquiry]) -> QuerySet[User]:
+    """Return the active officers and triage leads conflicted with none of `enquiries` (the assign list)."""
+    officers = User.objects.filter(is_active=True, is_staff=True, groups__name__in=[OFFICERS, TRIAGE_LEAD])
+    for enquiry in enquiries:
+        officers = officers.exclude(_officers_conflicted_with(enquiry))
+    return officers.distinct().order_by("first_name", "last_name", "email")
+
+
+def unconflicted_officer_exists() -> Exists:
+    """Return an expression over enquiries: whether some active officer may still be given it.
+
+    An officer or triage lead who is not conflicted with the practice and, if
+    the enquiry is restricted, is named on it.
+    """
+    practice, pcn = OuterRef(OuterRef("practice_id")), OuterRef(OuterRef("pcn_id"))
+    restricted = Exists(_Restriction.objects.filter(enquiry_id=OuterRef(OuterRef("pk"))))
+    named = Exists(_Restriction.objects.filter(enquiry_id=OuterRef(OuterRef("pk")), user_id=OuterRef("pk")))
+    return Exists(
+        User.objects.filter(
+            ~_conflict(user_id=OuterRef("pk"), practice_id=practice, enquiry_pcn_id=pcn),
+            ~Q(restricted) | Q(named),
+            is_active=True,
+            is_staff=True,
+            groups__name__in=[OFFICERS, TRIAGE_LEAD],
+        )
+    )
+
+
+def enquiries_without_unconflicted_officer(*, queryset: QuerySet[Enquiry] | None = None) -> QuerySet[Enquiry]:
+    """Return the open enquiries (of `queryset`) that no active officer may be given.
+
+    Every active officer and triage lead is conflicted with the practice, or
+    the enquiry is restricted to officers who all are: nobody could work it.
+    """
+    queryset = Enquiry.objects.all() if queryset is None else queryset
+    return queryset.filter(~unconflicted_officer_exists(), status__in=OPEN_STATUSES)
