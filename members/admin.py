@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 
 from . import services
@@ -15,8 +18,51 @@ class MembershipInline(admin.TabularInline):
     fields = ["practice", "role", "is_active"]
 
 
+# Whoever can set these can give themselves, or anyone, any right in the portal
+# (or sign in as someone else): only superusers may change them.
+SUPERUSER_ONLY_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
+
+
+class MemberCreationForm(forms.ModelForm):
+    """Add a member as staff who are not superusers do: no password (they get an invitation), no rights."""
+
+    class Meta:
+        model = User
+        fields = ["email", "first_name", "last_name"]
+
+    def clean_email(self) -> str:
+        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("Someone already has an account with this email address.")
+        return email
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
+
+
+class MemberChangeForm(UserChangeForm):
+    """The change form for staff who are not superusers: no password field, not even its link."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.pop("password", None)
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """People's accounts.
+
+    Staff who are not superusers (the triage lead) add members, set their
+    practices and roles, invite and deactivate them. Only a superuser changes
+    rights (staff status, superuser status, groups, permissions), passwords,
+    the email address of an existing account (a changed address plus a
+    password reset is a takeover), or anything on a staff account.
+    """
+
     ordering = ["last_name", "first_name", "email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "invited_at", "last_login"]
     list_filter = ["is_staff", "is_active", "groups", "memberships__role", "memberships__practice__pcn"]
@@ -40,6 +86,49 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+    def get_fieldsets(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        if obj is None:
+            return (
+                (
+                    None,
+                    {
+                        "classes": ("wide",),
+                        "description": "Add their practice and role below, save, then choose "
+                        "\"Send invitation\": they set their own password from the email.",
+                        "fields": ("email", "first_name", "last_name"),
+                    },
+                ),
+            )
+        return tuple(
+            (name, {**options, "fields": tuple(f for f in options["fields"] if f != "password")})
+            for name, options in super().get_fieldsets(request, obj)
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += SUPERUSER_ONLY_FIELDS
+            if obj is not None:
+                readonly.append("email")
+        return readonly
+
+    def get_form(self, request, obj=None, **kwargs):
+        if not request.user.is_superuser:
+            kwargs["form"] = MemberCreationForm if obj is None else MemberChangeForm
+        return super().get_form(request, obj, **kwargs)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and (obj.is_staff or obj.is_superuser) and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     @admin.action(description="Send invitation (set-password link)", permissions=["invite"])
     def send_invitation(self, request, queryset):

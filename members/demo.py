@@ -50,6 +50,9 @@ MEMBERS = [
     ("manager@castlestreet.example.org", "Mark", "Ellis", ["P81031"], Membership.Role.PRACTICE_MANAGER),
 ]
 
+# Invited by the triage lead; has not set a password yet (see _invited_member).
+INVITED_MEMBER = "new.partner@harbourlane.example.org"
+
 # (email, first, last, groups, superuser)
 STAFF = [
     ("officer@lmc.example.org", "Olivia", "Officer", [OFFICERS], False),
@@ -99,4 +102,26 @@ def seed() -> dict[str, list[str]]:
         user = _user(email, first, last, is_staff=True, is_superuser=superuser)
         user.groups.set(Group.objects.filter(name__in=groups))
         logins["staff"].append(f"{email} ({', '.join(groups) or 'superuser'})")
+    _invited_member()
     return logins
+
+
+def _invited_member() -> None:
+    """A new partner the triage lead has invited but who has not set a password yet.
+
+    Their invitation is in the outbox, where staff see it as hidden (it
+    carries a set-password link), and once sent its body is removed.
+    """
+    from .services import user_invite
+
+    user, created = User.objects.get_or_create(
+        email=INVITED_MEMBER, defaults={"first_name": "Imran", "last_name": "Patel"}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    Membership.objects.update_or_create(
+        user=user, practice=Practice.objects.get(ods_code="P81014"), defaults={"role": Membership.Role.GP_PARTNER}
+    )
+    if user.invited_at is None:
+        user_invite(user=user, invited_by=User.objects.get(email="triage@lmc.example.org"))

@@ -2,7 +2,6 @@
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -12,12 +11,13 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from mail.services import email_queue
 
 from .models import User
+from .tokens import invitation_token_generator
 
 
 def invitation_link(*, user: User) -> str:
     """Return the absolute set-password link for an invited user."""
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
+    token = invitation_token_generator.make_token(user)
     path = reverse("members:accept_invitation", kwargs={"uidb64": uidb64, "token": token})
     return settings.SITE_URL.rstrip("/") + path
 
@@ -26,8 +26,9 @@ def invitation_link(*, user: User) -> str:
 def user_invite(*, user: User, invited_by: User | None = None) -> None:
     """Email the user a link to set their password and join the portal.
 
-    The link stays valid for PASSWORD_RESET_TIMEOUT and stops working once a
-    password is set, so forwarding an old invitation grants nothing.
+    The link stays valid for LMC_INVITATION_TIMEOUT_SECONDS (seven days) and
+    stops working once a password is set, so forwarding an old invitation
+    grants nothing. The email is secret in the outbox: staff never read it.
     """
     if not user.is_active:
         raise ValueError("Cannot invite a deactivated account.")
@@ -41,7 +42,7 @@ def user_invite(*, user: User, invited_by: User | None = None) -> None:
             "user": user,
             "invited_by": invited_by,
             "link": invitation_link(user=user),
-            "valid_days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+            "valid_days": settings.LMC_INVITATION_TIMEOUT_SECONDS // 86400,
         },
         secret=True,
     )
@@ -53,7 +54,7 @@ def invitation_user(*, uidb64: str, token: str) -> User | None:
         user = User.objects.get(pk=urlsafe_base64_decode(uidb64).decode(), is_active=True)
     except (User.DoesNotExist, ValueError, TypeError, OverflowError):
         return None
-    if not default_token_generator.check_token(user, token):
+    if not invitation_token_generator.check_token(user, token):
         return None
     return user
 

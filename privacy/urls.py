@@ -5,6 +5,6 @@ from . import views
 app_name = "privacy"
 
 urlpatterns = [
-    path("", views.personal_data_overview, name="your_data"),
-    path("download/", views.personal_data_download, name="your_data_download"),
+    path("", views.personal_data_overview, name="personal_data_overview"),
+    path("download/", views.personal_data_download, name="personal_data_download"),
 ]

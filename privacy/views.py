@@ -19,7 +19,7 @@ def personal_data_overview(request):
         "retention_years": settings.LMC_RETENTION_YEARS_DEFAULT,
         "lmc_email": settings.LMC_TRIAGE_EMAIL,
     }
-    return render(request, "privacy/your_data.html", context)
+    return render(request, "privacy/personal_data_overview.html", context)
 
 
 @login_required

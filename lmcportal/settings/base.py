@@ -146,8 +146,13 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[LMC portal] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="LMC portal")
-# Invitations (and password resets) stay valid for seven days.
-PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
+# A password-reset link works for one hour. Invitations have their own token
+# generator (members.tokens) and stay valid for seven days.
+PASSWORD_RESET_TIMEOUT = 3600
+LMC_INVITATION_TIMEOUT_SECONDS = env.int("LMC_INVITATION_TIMEOUT_SECONDS", default=7 * 24 * 3600)
+# Asking for a password reset for an address with no account sends nothing
+# (and the page says the same either way, so it reveals nothing).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 
 # Staff must have TOTP set up before the admin lets them in. Only the local
 # demo may switch this off; production settings refuse to start without it.

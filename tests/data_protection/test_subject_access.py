@@ -115,17 +115,17 @@ def test_other_apps_add_their_sections_through_the_registry(member, fake_app_wit
 
 @pytest.mark.django_db
 def test_your_data_page_explains_and_offers_the_download(member_client):
-    response = member_client.get(reverse("privacy:your_data"))
+    response = member_client.get(reverse("privacy:personal_data_overview"))
 
     assert response.status_code == 200
     page = response.content.decode()
     assert "Download your data" in page
-    assert reverse("privacy:your_data_download") in page
+    assert reverse("privacy:personal_data_download") in page
 
 
 @pytest.mark.django_db
 def test_member_downloads_their_own_data_and_it_is_recorded(member_client, member, own_enquiry, colleague_enquiry):
-    response = member_client.post(reverse("privacy:your_data_download"))
+    response = member_client.post(reverse("privacy:personal_data_download"))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
@@ -140,13 +140,13 @@ def test_member_downloads_their_own_data_and_it_is_recorded(member_client, membe
 
 @pytest.mark.django_db
 def test_download_needs_a_post(member_client):
-    assert member_client.get(reverse("privacy:your_data_download")).status_code == 405
+    assert member_client.get(reverse("privacy:personal_data_download")).status_code == 405
     assert not PersonalDataExport.objects.exists()
 
 
 @pytest.mark.django_db
 def test_your_data_needs_a_login(client):
-    for name in ("privacy:your_data", "privacy:your_data_download"):
+    for name in ("privacy:personal_data_overview", "privacy:personal_data_download"):
         response = client.post(reverse(name))
         assert response.status_code == 302 and "/accounts/login/" in response.url
     assert not PersonalDataExport.objects.exists()
@@ -156,7 +156,7 @@ def test_your_data_needs_a_login(client):
 def test_other_practices_member_downloads_none_of_this_practices_data(client, other_member, own_enquiry):
     client.force_login(other_member)
 
-    data = sections(client.post(reverse("privacy:your_data_download")).content)
+    data = sections(client.post(reverse("privacy:personal_data_download")).content)
 
     assert data["enquiries"] == []
     assert own_enquiry.practice.name not in json.dumps(data)

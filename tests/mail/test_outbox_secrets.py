@@ -195,3 +195,18 @@ def test_the_walk_reaches_the_outbox_pages(invitation):
 
     assert reverse("admin:mail_outboundemail_change", args=[invitation[0].pk]) in urls
     assert "/" + settings.LMC_ADMIN_PATH + "mail/outboundemail/" in urls
+
+
+def test_the_demo_has_an_invitation_that_staff_see_as_hidden(client):
+    from django.core.management import call_command
+
+    from members.demo import INVITED_MEMBER
+
+    call_command("seed_demo")
+    email = OutboundEmail.objects.get(to=[INVITED_MEMBER])
+    _staff_client(client, groups=[STAFF_GROUPS[1]])
+
+    page = client.get(reverse("admin:mail_outboundemail_change", args=[email.pk])).content.decode()
+
+    assert email.secret
+    assert SECRET_BODY_HIDDEN in page and "/invitation/" not in page
