@@ -102,6 +102,9 @@ class ConflictOfInterestAdmin(admin.ModelAdmin):
     readonly_fields = ["recorded_by", "recorded_at", "withdrawn_by", "withdrawn_at"]
     change_list_template = "admin/enquiries/conflictofinterest/change_list.html"
 
+    class Media:
+        css = {"all": ["css/admin_triage.css"]}  # the admin's filter links made big enough to tap
+
     # Who may do what
 
     def _may_manage(self, request) -> bool:
