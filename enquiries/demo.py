@@ -9,12 +9,15 @@ stay meaningful whenever the demo is seeded.
 import uuid
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from members.models import Practice, User
+from members.models import PCN, Membership, Practice, User
+from members.permissions import OFFICERS, TRIAGE_LEAD
 
-from .models import Scope, Status, Topic
-from .services import enquiry_submit
+from .models import ConflictOfInterest, Scope, Status, Topic
+from .services import conflict_declare, enquiry_submit
 
 DEMO_NAMESPACE = uuid.UUID("6f1d8a52-4a0e-4d59-9a55-2f1e0c7b9d10")
 
@@ -121,6 +124,44 @@ def seed() -> None:
         )
         if enquiry.history.count() == 1 and progress:
             _progress(enquiry, submitted_at=submitted_at, progress=progress)
+    _seed_conflicts()
+
+
+# An officer who is also a GP partner at Riverside (an automatic conflict: she
+# never sees Riverside's enquiries), and a declared PCN conflict for Owen Okafor.
+CONFLICTED_OFFICER = ("gp.officer@lmc.example.org", "Gita", "Patel", "P81001")
+DECLARED_PCN_CONFLICT = (
+    "officer2@lmc.example.org",
+    "U60002",
+    "My spouse is the practice manager at a practice in this PCN.",
+)
+
+
+def _seed_conflicts() -> None:
+    from members.demo import DEMO_PASSWORD
+
+    email, first, last, ods_code = CONFLICTED_OFFICER
+    practice = Practice.objects.filter(ods_code=ods_code).first()
+    if practice is not None:
+        officer, created = User.objects.get_or_create(
+            email=email, defaults={"first_name": first, "last_name": last, "is_staff": True}
+        )
+        if created:
+            officer.set_password(DEMO_PASSWORD)
+            officer.save(update_fields=["password"])
+        EmailAddress.objects.update_or_create(user=officer, email=email, defaults={"verified": True, "primary": True})
+        officer.groups.set(Group.objects.filter(name=OFFICERS))
+        Membership.objects.update_or_create(
+            user=officer, practice=practice, defaults={"role": Membership.Role.GP_PARTNER, "is_active": True}
+        )
+    email, pcn_code, reason = DECLARED_PCN_CONFLICT
+    officer = User.objects.filter(email=email).first()
+    pcn = PCN.objects.filter(code=pcn_code).first()
+    lead = User.objects.filter(groups__name=TRIAGE_LEAD, is_active=True).order_by("pk").first()
+    if officer is None or pcn is None or lead is None:
+        return
+    if not ConflictOfInterest.objects.filter(officer=officer, pcn=pcn, withdrawn_at__isnull=True).exists():
+        conflict_declare(officer=officer, pcn=pcn, reason=reason, by=lead)
 
 
 def _progress(enquiry, *, submitted_at, progress) -> None:

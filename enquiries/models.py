@@ -409,16 +409,23 @@ class ConflictOfInterest(models.Model):
             models.CheckConstraint(
                 condition=Q(practice__isnull=False, pcn__isnull=True) | Q(practice__isnull=True, pcn__isnull=False),
                 name="coi_practice_xor_pcn",
+                violation_error_message="Choose either a practice or a PCN, not both.",
             ),
             models.CheckConstraint(
                 condition=Q(withdrawn_at__isnull=True, withdrawn_by__isnull=True) | Q(withdrawn_at__isnull=False),
                 name="coi_withdrawn_by_only_when_withdrawn",
             ),
             models.UniqueConstraint(
-                fields=["officer", "practice"], condition=Q(withdrawn_at__isnull=True), name="coi_one_open_per_practice"
+                fields=["officer", "practice"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="coi_one_open_per_practice",
+                violation_error_message="This conflict of interest is already recorded.",
             ),
             models.UniqueConstraint(
-                fields=["officer", "pcn"], condition=Q(withdrawn_at__isnull=True), name="coi_one_open_per_pcn"
+                fields=["officer", "pcn"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="coi_one_open_per_pcn",
+                violation_error_message="This conflict of interest is already recorded.",
             ),
         ]
         indexes = [models.Index(fields=["officer", "withdrawn_at"], name="coi_officer_open_idx")]

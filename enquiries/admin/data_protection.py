@@ -1,14 +1,15 @@
 """Admin for data protection: the read-only access log, subject access exports,
 retention periods, and mixins for the triage Enquiry admin.
 
-Wiring into the triage admin (enquiries/admin/triage/), see the README's "Confidentiality and data
-protection" section:
+Wiring into the triage admin (enquiries/admin/triage/):
 
     class EnquiryAdmin(EnquiryDataProtectionAdminMixin, admin.ModelAdmin):
         def get_queryset(self, request):
-            return self.visible_only(request, enquiry_list_for_triage(...))
+            return enquiry_list_for_staff(user=request.user, ...)  # the one staff selector
 
-and, in the CSV export, `self.log_export(request, queryset)`.
+and, in the CSV export, `self.log_export(request, queryset)`. Another admin of
+enquiries whose get_queryset does not call super() wraps its result in
+`self.visible_only(request, queryset)`, which applies the same rule.
 """
 
 from urllib.parse import urlencode

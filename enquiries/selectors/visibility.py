@@ -114,10 +114,13 @@ def officers_without_conflict(*, enquiries: Iterable[Enquiry]) -> QuerySet[User]
 
 
 def unconflicted_officer_exists() -> Exists:
-    """Return an expression over enquiries: whether some active officer may still be given it.
+    """Return an expression over enquiries: whether some active LMC officer may still work it.
 
-    An officer or triage lead who is not conflicted with the practice and, if
-    the enquiry is restricted, is named on it.
+    An active member of the LMC officers group (who work enquiries; a triage
+    lead who is also an officer counts) who is not conflicted with the
+    practice and, if the enquiry is restricted, is named on it. When there is
+    none, only a triage lead outside the officers group or an administrator
+    can still see the enquiry, and they are the ones to arrange cover.
     """
     practice, pcn = OuterRef(OuterRef("practice_id")), OuterRef(OuterRef("pcn_id"))
     restricted = Exists(_Restriction.objects.filter(enquiry_id=OuterRef(OuterRef("pk"))))
@@ -128,16 +131,16 @@ def unconflicted_officer_exists() -> Exists:
             ~Q(restricted) | Q(named),
             is_active=True,
             is_staff=True,
-            groups__name__in=[OFFICERS, TRIAGE_LEAD],
+            groups__name=OFFICERS,
         )
     )
 
 
 def enquiries_without_unconflicted_officer(*, queryset: QuerySet[Enquiry] | None = None) -> QuerySet[Enquiry]:
-    """Return the open enquiries (of `queryset`) that no active officer may be given.
+    """Return the open enquiries (of `queryset`) that no active LMC officer may work.
 
-    Every active officer and triage lead is conflicted with the practice, or
-    the enquiry is restricted to officers who all are: nobody could work it.
+    Every active officer is conflicted with the practice, or the enquiry is
+    restricted to officers who all are (see `unconflicted_officer_exists`).
     """
     queryset = Enquiry.objects.all() if queryset is None else queryset
     return queryset.filter(~unconflicted_officer_exists(), status__in=OPEN_STATUSES)

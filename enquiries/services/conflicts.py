@@ -18,7 +18,7 @@ from members.models import PCN, Practice, User
 from ..models import OPEN_STATUSES, ConflictOfInterest, Enquiry, Status
 from ..selectors.visibility import enquiries_conflicted_for
 
-__all__ = ["CONFLICT_UNASSIGNED_REASON", "conflict_declare", "conflict_withdraw"]
+__all__ = ["CONFLICT_UNASSIGNED_REASON", "conflict_declare", "conflict_declare_check", "conflict_withdraw"]
 
 CONFLICT_UNASSIGNED_REASON = "Officer declared a conflict of interest"
 
@@ -29,6 +29,20 @@ def _check_may_record(*, officer: User, by: User) -> None:
     if officer.pk == by.pk and by.has_perm("enquiries.declare_own_conflict"):
         return
     raise PermissionDenied("Only the triage lead can record a conflict of interest for another officer.")
+
+
+def conflict_declare_check(*, officer: User, practice: Practice | None, pcn: PCN | None, reason: str) -> None:
+    """Raise ValidationError, in words for staff, if this conflict cannot be recorded as it stands."""
+    if not (officer.is_active and officer.is_staff):
+        raise ValidationError("Conflicts of interest are recorded for active LMC staff only.")
+    if (practice is None) == (pcn is None):
+        raise ValidationError("Choose either a practice or a PCN, not both.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why there is a conflict, for example 'my spouse is a partner there'."})
+    if ConflictOfInterest.objects.filter(
+        officer=officer, practice=practice, pcn=pcn, withdrawn_at__isnull=True
+    ).exists():
+        raise ValidationError(f"{officer} already has this conflict of interest recorded.")
 
 
 @transaction.atomic
@@ -43,16 +57,7 @@ def conflict_declare(
     inbox is told which references (never the practice or the topic).
     """
     _check_may_record(officer=officer, by=by)
-    if not (officer.is_active and officer.is_staff):
-        raise ValidationError("Conflicts of interest are recorded for active LMC staff only.")
-    if (practice is None) == (pcn is None):
-        raise ValidationError("Choose either a practice or a PCN, not both.")
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why there is a conflict, for example 'my spouse is a partner there'."})
-    if ConflictOfInterest.objects.filter(
-        officer=officer, practice=practice, pcn=pcn, withdrawn_at__isnull=True
-    ).exists():
-        raise ValidationError(f"{officer} already has this conflict of interest recorded.")
+    conflict_declare_check(officer=officer, practice=practice, pcn=pcn, reason=reason)
     conflict = ConflictOfInterest(
         officer=officer, practice=practice, pcn=pcn, reason=reason.strip(), recorded_by=by, recorded_at=timezone.now()
     )

@@ -12,6 +12,7 @@ one service in `enquiries.services.triage`.
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
@@ -350,7 +351,11 @@ class EnquiryAdmin(EnquiryDataProtectionAdminMixin, admin.ModelAdmin):
         """Download the changelist as filtered and searched, as CSV."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        changelist = self.get_changelist_instance(request)
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            # A hand-edited filter: answer as the changelist does, not with a server error.
+            return HttpResponseRedirect(reverse("admin:enquiries_enquiry_changelist") + "?e=1")
         self.log_export(request, changelist.queryset)
         with_details = request.user.has_perm("enquiries.export_enquiry_details")
         return enquiries_csv_response(changelist.queryset.iterator(chunk_size=500), with_details=with_details)
