@@ -7,6 +7,7 @@ package's interface in one place.
 from .conflicts import (
     CONFLICT_UNASSIGNED_REASON,
     conflict_declare,
+    conflict_declare_check,
     conflict_withdraw,
 )
 from .data_protection import (
@@ -49,6 +50,7 @@ from .triage import (
 __all__ = [
     "CONFLICT_UNASSIGNED_REASON",
     "conflict_declare",
+    "conflict_declare_check",
     "conflict_withdraw",
     "REMOVED_TEXT",
     "ANONYMISE_HOOKS",
