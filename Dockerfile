@@ -11,7 +11,9 @@ WORKDIR /app
 RUN useradd --create-home --uid 1000 portal
 COPY pyproject.toml ./
 COPY lmcportal ./lmcportal
+COPY mail ./mail
 COPY members ./members
+COPY privacy ./privacy
 COPY enquiries ./enquiries
 COPY levies ./levies
 COPY programmes ./programmes
