@@ -6,7 +6,7 @@ the journey moves only through the steps below, each a small form that calls
 one service in `enquiries.services.triage`.
 """
 
-import csv
+from lmcportal import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
