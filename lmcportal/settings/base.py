@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "members.middleware.StaffMFAMiddleware",
     "members.middleware.StaffSessionIdleMiddleware",
+    "members.middleware.NoStoreWhenSignedInMiddleware",
 ]
 
 TEMPLATES = [
