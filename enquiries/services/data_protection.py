@@ -6,7 +6,6 @@ Closed enquiries past their retention period lose their text and names but
 keep what the LMC's statistics need.
 """
 
-import ipaddress
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from django.db.models import Case, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 
+from members.client_ip import client_ip
 from members.models import User
 
 from ..models import AccessAction, Enquiry, EnquiryAccess, PersonalDataExport, Topic
@@ -57,18 +57,8 @@ STAFF_TEXT_MODELS = ["StaffNote", "HistoricalStaffNote"]
 
 
 def request_ip(request: HttpRequest | None) -> str | None:
-    """Return the client's IP address as the web server saw it, or None.
-
-    REMOTE_ADDR only: X-Forwarded-For is written by the client unless a
-    trusted proxy rewrites it, and a log must not record what a user claims.
-    """
-    if request is None:
-        return None
-    address = request.META.get("REMOTE_ADDR", "")
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
+    """Return the client's IP address as the login rate limits see it (members.client_ip), or None."""
+    return client_ip(request)
 
 
 def _enquiry_ids(enquiries: Iterable[Enquiry | int] | models.QuerySet) -> list[int]:

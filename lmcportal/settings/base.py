@@ -155,6 +155,21 @@ LMC_STAFF_MFA_REQUIRED = env.bool("LMC_STAFF_MFA_REQUIRED", default=True)
 # The admin lives at a configurable path so it is not where scanners look.
 LMC_ADMIN_PATH = env("LMC_ADMIN_PATH", default="admin/").strip("/") + "/"
 
+# --- Behind a reverse proxy ---------------------------------------------------
+# Login rate limits and the access log need the client's own address. Behind
+# a proxy, REMOTE_ADDR is the proxy's address for everyone, so say how many
+# proxies you run in front of gunicorn (each appends the address it saw to
+# X-Forwarded-For; allauth takes the entry that many from the right), or name
+# the header your proxy puts the client's address in (e.g. X-Real-IP). Never
+# set either when gunicorn can be reached directly: the header would be the
+# client's own claim. Read by allauth (rate limits) and members.client_ip.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", default=None) or None
+BEHIND_TRUSTED_PROXY = bool(ALLAUTH_TRUSTED_PROXY_COUNT or ALLAUTH_TRUSTED_CLIENT_IP_HEADER)
+if BEHIND_TRUSTED_PROXY:
+    # Only a proxy we trust may tell us the request came over HTTPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 # --- Caches (rate limits need a shared cache in production) ------------------
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
