@@ -8,6 +8,7 @@ from .imports import (  # noqa: F401
     list_size_import_preview,
     list_size_import_read,
     list_size_import_start,
+    list_size_imports_fail_stalled,
 )
 from .reconciliation import (  # noqa: F401
     ExpectedLevy,
