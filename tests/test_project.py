@@ -110,6 +110,23 @@ def test_trusted_proxy_settings_come_from_the_environment():
     )
 
 
+def test_email_ssl_and_timeout_come_from_the_environment():
+    assert production_setting("EMAIL_USE_SSL", EMAIL_USE_SSL="true", EMAIL_USE_TLS="false") == "True"
+    assert production_setting("EMAIL_TIMEOUT", EMAIL_TIMEOUT="7") == "7"
+
+
+def test_settings_refuse_both_starttls_and_implicit_tls():
+    result = run_manage(
+        "check",
+        "--settings=lmcportal.settings.production",
+        env_overrides={"SECRET_KEY": STRONG_SECRET, "ALLOWED_HOSTS": "portal.lmc.example.org",
+                       "REDIS_URL": SHARED_CACHE, "EMAIL_USE_TLS": "true", "EMAIL_USE_SSL": "true"},
+    )  # fmt: skip
+
+    assert result.returncode != 0
+    assert "EMAIL_USE_SSL" in result.stderr
+
+
 @pytest.mark.django_db
 def test_models_and_migrations_agree():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)

@@ -8,7 +8,7 @@ from .models import OutboundEmail
 class OutboundEmailAdmin(admin.ModelAdmin):
     """The outbox: staff see what was sent, what is waiting to retry and what failed."""
 
-    list_display = ["subject", "recipients", "status", "attempts", "created_at", "sent_at", "next_attempt_at"]
+    list_display = ["subject", "recipients", "status", "attempts", "last_error", "created_at", "sent_at", "next_attempt_at"]
     list_filter = ["status"]
     search_fields = ["subject", "to", "dedupe_key"]
     date_hierarchy = "created_at"
