@@ -20,8 +20,9 @@ COPY programmes ./programmes
 RUN pip install --no-cache-dir .
 COPY --from=assets /app/node_modules ./node_modules
 COPY . .
-# collectstatic needs settings but no secrets or database.
-RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput
+# collectstatic needs settings but no secrets, database or cache (the Redis URL is never connected to).
+RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost REDIS_URL=redis://collectstatic.invalid:6379/0 \
+    python manage.py collectstatic --noinput
 USER portal
 EXPOSE 8000
 CMD ["gunicorn", "lmcportal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

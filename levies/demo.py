@@ -4,17 +4,21 @@ Remittances cover the quarters that have finished, in a realistic mix:
 most matched, some short, some over, some not yet received. The quarter in
 progress has list sizes but no money yet; Castle Street Surgery's list size
 for it has not been imported, so its expected levy shows as not worked out.
-Running `seed()` twice leaves the same rows.
+One list-size import failed (a file saved from Excel in the wrong encoding),
+so staff see how a failed import reads. Running `seed()` twice leaves the
+same rows.
 """
 
+import io
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
-from members.models import Practice
+from members.models import Practice, User
 
-from .models import LevyKind, LevyRate, ListSize, Remittance
+from .listsize_csv import FileProblem, parse_list_sizes
+from .models import LevyKind, LevyRate, ListSize, ListSizeImport, Remittance
 from .money import quarterly_levy
 from .periods import Quarter, financial_year_label, quarters_between
 
@@ -24,6 +28,13 @@ RATES = [
     (2026, Decimal("42.00"), Decimal("6.00"), date(2026, 2, 11)),
 ]
 LATE_LIST_SIZE = "P81031"
+FAILED_IMPORT_FILE = "gp-reg-pat-prac-all-saved-from-excel.csv"
+# The header and two rows of an NHS file whose practice name column was saved as Windows-1252.
+_WRONG_ENCODING = (
+    b"EXTRACT_DATE,CODE,SEX,AGE,NUMBER_OF_PATIENTS,NAME\n"
+    b"01OCT2026,P81001,ALL,ALL,10234,Riverside Medical Practice\n"
+    b"01OCT2026,P81002,ALL,ALL,7950,Ribble View Surgery \x96 Preston\n"
+)
 
 
 def _patients(ods_code: str, quarter_index: int) -> int:
@@ -92,3 +103,23 @@ def seed() -> None:
                         "date_received": quarter.end + timedelta(days=24),
                     },
                 )
+    _failed_import()
+
+
+def _failed_import() -> None:
+    """An import that failed as a real one would, with the message the reader gives."""
+    try:
+        parse_list_sizes(io.BytesIO(_WRONG_ENCODING))
+        reason = ""
+    except FileProblem as problem:
+        reason = str(problem)
+    ListSizeImport.objects.update_or_create(
+        file_name=FAILED_IMPORT_FILE,
+        defaults={
+            "file_format": ListSizeImport.Format.NHS,
+            "status": ListSizeImport.Status.FAILED,
+            "error": reason,
+            "size_chars": len(_WRONG_ENCODING),
+            "uploaded_by": User.objects.filter(email="levies@lmc.example.org").first(),
+        },
+    )

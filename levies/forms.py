@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from members.models import PCN
 
-from .listsize_csv import NHS, PLAIN, detect_format
+from .listsize_csv import NHS, PLAIN, FileProblem, detect_format, first_line
 from .models import LevyKind
 from .remittance_csv import RemittanceFileProblem, parse_remittances
 from .periods import Quarter, financial_year_label, quarters_between, quarters_of_year
@@ -51,16 +51,12 @@ class ListSizeUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError("The file is larger than 250 MB. Upload the file for one quarter only.")
-        first_line = upload.readline(64 * 1024)
-        upload.seek(0)
         try:
-            header = first_line.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            header = first_line.decode("latin-1")
-        if not header.strip():
-            raise forms.ValidationError("The file is empty. Choose the CSV file with the list sizes.")
-        if "\x00" in header:
-            raise forms.ValidationError("The file is not a CSV file. Save it as CSV and upload it again.")
+            header = first_line(upload)
+        except FileProblem as problem:
+            raise forms.ValidationError(str(problem)) from None
+        finally:
+            upload.seek(0)
         self.cleaned_data["file_format"] = detect_format(header)
         return upload
 

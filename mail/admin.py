@@ -17,7 +17,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     the outbox access log.
     """
 
-    list_display = ["subject", "recipients", "status", "secret", "attempts", "created_at", "sent_at", "next_attempt_at"]
+    list_display = ["subject", "recipients", "status", "secret", "attempts", "last_error", "created_at", "sent_at", "next_attempt_at"]
     list_filter = ["status", "secret"]
     search_fields = ["subject", "to", "dedupe_key"]
     date_hierarchy = "created_at"

@@ -24,9 +24,13 @@ Delivery guarantees, in the words an on-call engineer needs:
 - SMTP failures are retried with exponential backoff (1, 2, 4 ... 60 minutes);
   after MAX_ATTEMPTS the row is "failed", logged as an error and listed in the
   admin for staff to retry: never silently dropped.
+- A permanent refusal of the email itself (a 5xx answer to its recipients or
+  its content, such as "550 no such user") is "failed" at once, with the
+  server's reason for staff: sending it again would only be refused again.
 """
 
 import logging
+import smtplib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -38,7 +42,7 @@ from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
-from members.client_ip import request_ip
+from members.client_ip import client_ip
 
 from .models import SECRET_BODY_REMOVED, OutboundEmail, OutboundEmailAccess
 
@@ -257,7 +261,12 @@ def _deliver(*, email_id: int) -> str:
     try:
         _build_message(email).send()
     except Exception as exc:
-        _record_failure(email, f"{type(exc).__name__}: {exc}")
+        permanent = _refused_for_good(exc)
+        if permanent:
+            _record_failure(email, f"The mail server refused this email for good ({permanent}). "
+                                   "Check the address; correct it and send the email again.", permanent=True)  # fmt: skip
+        else:
+            _record_failure(email, f"{type(exc).__name__}: {exc}")
         return _FAILED
     OutboundEmail.objects.filter(pk=email.pk).update(
         status=OutboundEmail.Status.SENT,
@@ -269,9 +278,27 @@ def _deliver(*, email_id: int) -> str:
     return _SENT
 
 
+def _refused_for_good(exc: Exception) -> str:
+    """Return the server's reason when it refused this email's recipients or content with a 5xx; else "".
 
-def _record_failure(email: OutboundEmail, error: str) -> None:
-    gave_up = email.attempts >= MAX_ATTEMPTS
+    A 5xx to the sender or to logging in is about our settings, not this
+    email: those are retried like any other failure until someone fixes them.
+    """
+    if isinstance(exc, smtplib.SMTPRecipientsRefused) and exc.recipients:
+        answers = {address: _smtp_text(code, text) for address, (code, text) in exc.recipients.items()}
+        if all(500 <= code < 600 for code, _ in exc.recipients.values()):
+            return "; ".join(f"{address}: {answer}" for address, answer in answers.items())
+    if isinstance(exc, smtplib.SMTPDataError) and 500 <= exc.smtp_code < 600:
+        return _smtp_text(exc.smtp_code, exc.smtp_error)
+    return ""
+
+
+def _smtp_text(code: int, text: bytes | str) -> str:
+    return f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+
+
+def _record_failure(email: OutboundEmail, error: str, *, permanent: bool = False) -> None:
+    gave_up = permanent or email.attempts >= MAX_ATTEMPTS
     OutboundEmail.objects.filter(pk=email.pk).update(
         status=OutboundEmail.Status.FAILED if gave_up else OutboundEmail.Status.PENDING,
         last_error=error[:2000],
@@ -281,7 +308,7 @@ def _record_failure(email: OutboundEmail, error: str) -> None:
     )
     if gave_up:
         logger.error(
-            "Gave up sending email %s (%r to %s) after %s attempts: %s",
+            "Gave up sending email %s (%r to %s) after %s attempt(s): %s",
             email.pk,
             email.subject,
             ", ".join(email.to),
@@ -350,7 +377,7 @@ def email_retry(*, email: OutboundEmail) -> bool:
 
 def outbound_email_access_record(*, email: OutboundEmail, user, request=None) -> OutboundEmailAccess:
     """Record that staff member `user` opened `email` in the admin."""
-    return OutboundEmailAccess.objects.create(email=email, user=user, ip_address=request_ip(request))
+    return OutboundEmailAccess.objects.create(email=email, user=user, ip_address=client_ip(request))
 
 
 def outbox_counts() -> dict[str, int]:

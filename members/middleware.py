@@ -3,6 +3,7 @@ import time
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
 
 
 class StaffMFAMiddleware:
@@ -48,3 +49,23 @@ def start_staff_idle_clock(request) -> None:
     request.session["staff_seen_at"] = int(time.time())
     request.session.set_expiry(settings.LMC_STAFF_SESSION_IDLE_SECONDS)
 
+
+class NoStoreWhenSignedInMiddleware:
+    """Send every response to a signed-in person with `Cache-Control: no-store, private`.
+
+    On a shared computer in a practice, the browser (and any cache between it
+    and us) must not keep a copy of an enquiry, a levy statement, a calendar
+    file or an export for the next person at the keyboard to find with Back
+    or in the cache. Anything already in the header (the admin's never_cache)
+    is kept and tightened, never loosened.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -7,7 +7,7 @@ section holds only the person's own data: nothing staff-only and no one
 else's names.
 """
 
-import csv
+from lmcportal import csv
 import io
 import json
 import zipfile

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.http import HttpRequest
 
-from members.client_ip import request_ip
+from members.client_ip import client_ip
 from members.models import User
 
 from .models import PersonalDataExport
@@ -21,7 +21,7 @@ def personal_data_export_record(
     When staff produce someone else's, each app also records what the export
     showed them in its own access log (enquiries: one row per enquiry).
     """
-    export = PersonalDataExport(subject=subject, produced_by=produced_by, ip_address=request_ip(request))
+    export = PersonalDataExport(subject=subject, produced_by=produced_by, ip_address=client_ip(request))
     export.full_clean()
     export.save()
     if produced_by.pk != subject.pk:

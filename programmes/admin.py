@@ -1,8 +1,6 @@
 """Staff side of the programme: sessions with their counts, attendees and
 attendance, training records, and the peer-review and mentoring pairings."""
 
-import csv
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -13,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from lmcportal import csv
 from members.models import Membership, User
 
 from . import selectors, services

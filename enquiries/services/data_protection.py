@@ -18,7 +18,7 @@ from django.db.models import Case, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 
-from members.client_ip import request_ip
+from members.client_ip import client_ip
 from members.models import User
 
 from ..models import AccessAction, Enquiry, EnquiryAccess, Topic
@@ -77,7 +77,7 @@ def enquiry_access_record(
     if not ids:
         return 0
     at = timezone.now()
-    ip = request_ip(request)
+    ip = client_ip(request)
     rows = [
         EnquiryAccess(enquiry_id=pk, user=user, action=action, at=at, ip_address=ip, note=note[:300]) for pk in ids
     ]

@@ -1,6 +1,5 @@
 """Remittances in the admin, and the quarter view of expected against remitted, with its CSV export."""
 
-import csv
 import secrets
 from datetime import date
 from decimal import Decimal
@@ -12,6 +11,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.views.decorators.http import require_POST
+
+from lmcportal import csv
 
 from .. import services
 from ..forms import ReconciliationFilterForm, RemittanceUploadForm
@@ -143,9 +144,9 @@ class RemittanceAdmin(admin.ModelAdmin):
                 [
                     expected.quarter.financial_year,
                     f"Q{expected.quarter.number}",
-                    _safe(expected.practice.name),
+                    expected.practice.name,
                     expected.practice.ods_code,
-                    _safe(expected.practice.pcn.name if expected.practice.pcn else ""),
+                    expected.practice.pcn.name if expected.practice.pcn else "",
                     expected.kind_label,
                     "" if expected.patients is None else expected.patients,
                     "" if expected.pence_per_patient is None else expected.pence_per_patient,
@@ -167,8 +168,3 @@ def _stored(row: RemittanceRow) -> list:
 def _loaded(values: list) -> RemittanceRow:
     line, code, year, quarter, kind, amount, received, reference = values
     return RemittanceRow(line, code, year, quarter, kind, Decimal(amount), date.fromisoformat(received), reference)
-
-
-def _safe(text: str) -> str:
-    """Stop a spreadsheet treating a name that starts with =, +, - or @ as a formula."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text

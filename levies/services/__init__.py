@@ -13,6 +13,7 @@ from .imports import (
     list_size_import_preview,
     list_size_import_read,
     list_size_import_start,
+    list_size_imports_fail_stalled,
 )
 from .remittances import RemittancePreview, remittance_import_apply, remittance_import_preview
 
@@ -25,6 +26,7 @@ __all__ = [
     "list_size_import_preview",
     "list_size_import_read",
     "list_size_import_start",
+    "list_size_imports_fail_stalled",
     "RemittancePreview",
     "remittance_import_apply",
     "remittance_import_preview",

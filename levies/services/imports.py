@@ -4,13 +4,20 @@ The uploaded file is kept gzipped on a `ListSizeImport` row until it has
 been read; what was read is kept there as JSON until it is applied. The
 preview and the confirmation both work from that row, never from anything
 the browser sends back, so what is confirmed is exactly what was previewed.
+
+An import never stays "being read": a read that fails for any reason marks
+it failed with the reason, and `list_size_imports_fail_stalled` (beat, every
+5 minutes) fails any import still waiting or being read STALLED_AFTER after
+its upload, when its worker has died.
 """
 
 from __future__ import annotations
 
 import gzip
 import io
+import logging
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import IO
 
 from django.core.exceptions import ValidationError
@@ -23,7 +30,20 @@ from ..listsize_csv import NHS, FileProblem, parse_list_sizes
 from ..models import ListSize, ListSizeImport
 from ..periods import Quarter
 
+logger = logging.getLogger(__name__)
+
 CHUNK = 1024 * 1024
+# Reading the largest NHS file takes well under a minute: an import still
+# waiting or being read this long after its upload has lost its worker.
+STALLED_AFTER = timedelta(minutes=15)
+UNEXPECTED_FAILURE = (
+    "The file could not be read because of a problem in the portal, not in your file. Upload it again; "
+    "if that fails too, tell whoever runs the portal (list-size import {pk})."
+)
+STALLED_FAILURE = (
+    "Reading this file did not finish within {minutes} minutes: the portal's background worker may have "
+    "stopped. Upload the file again; if that fails too, tell whoever runs the portal."
+)
 BULK_BATCH = 1000
 # bulk_update writes one CASE per field with a branch per row: small batches keep that quick.
 UPDATE_BATCH = 200
@@ -37,7 +57,13 @@ class ImportPreview:
     unchanged: int = 0
     unknown: list[tuple[str, int]] = field(default_factory=list)
     bad_rows: list[tuple[int, str]] = field(default_factory=list)
+    # Every row that cannot be read; only the first few are kept in bad_rows.
+    bad_rows_total: int = 0
     rows_skipped: int = 0
+
+    @property
+    def bad_rows_not_listed(self) -> int:
+        return self.bad_rows_total - len(self.bad_rows)
 
     @property
     def to_import(self) -> int:
@@ -79,20 +105,48 @@ def list_size_import_start(
     )
     staged.full_clean(exclude=["data"])
     staged.save()
-
-    from ..tasks import read_list_size_import
-
-    transaction.on_commit(lambda: read_list_size_import.delay(staged.pk))
+    transaction.on_commit(lambda: _queue_read(staged.pk))
     return staged
 
 
+def _queue_read(import_id: int) -> None:
+    """Hand the read to a worker; read it here if the broker cannot take it."""
+    from ..tasks import read_list_size_import
+
+    try:
+        read_list_size_import.delay(import_id)
+    except Exception:  # broker down: the person is waiting, and the file is here
+        logger.exception("Could not queue list-size import %s; reading it in the web process", import_id)
+        list_size_import_read(import_id=import_id)
+
+
 def list_size_import_read(*, import_id: int) -> None:
-    """Read a queued import's file and keep what it says. Safe to run twice: a read import is left alone."""
+    """Read a queued import's file and keep what it says. Safe to run twice: a read import is left alone.
+
+    Whatever goes wrong, the import ends failed with a reason a person can act
+    on, never "being read".
+    """
     claimed = ListSizeImport.objects.filter(
         pk=import_id, status__in=[ListSizeImport.Status.QUEUED, ListSizeImport.Status.READING]
     ).update(status=ListSizeImport.Status.READING, progress_chars=0)
     if not claimed:
         return
+    try:
+        _read(import_id)
+    except Exception:
+        logger.exception("List-size import %s failed while being read", import_id)
+        _fail(import_id, UNEXPECTED_FAILURE.format(pk=import_id))
+
+
+def _fail(import_id: int, reason: str) -> int:
+    """Mark an import that is waiting or being read as failed with `reason`; return 1 if it was."""
+    with transaction.atomic():
+        return ListSizeImport.objects.filter(
+            pk=import_id, status__in=[ListSizeImport.Status.QUEUED, ListSizeImport.Status.READING]
+        ).update(status=ListSizeImport.Status.FAILED, error=reason, data=b"")
+
+
+def _read(import_id: int) -> None:
     staged = ListSizeImport.objects.get(pk=import_id)
     quarter = staged.quarter
     # Finish only if nobody discarded the file while it was being read.
@@ -101,30 +155,45 @@ def list_size_import_read(*, import_id: int) -> None:
     def report_progress(chars: int) -> None:
         ListSizeImport.objects.filter(pk=import_id).update(progress_chars=chars)
 
-    # Excel's "CSV" may not be UTF-8; a stray character can only spoil a code, which is then reported.
     unpacked = gzip.GzipFile(fileobj=io.BytesIO(bytes(staged.data)))
-    text = io.TextIOWrapper(unpacked, encoding="utf-8-sig", errors="replace", newline="")
+    del staged.data  # the compressed copy is in the stream now
     try:
-        parsed = parse_list_sizes(text, quarter=quarter, on_progress=report_progress)
+        parsed = parse_list_sizes(unpacked, quarter=quarter, on_progress=report_progress)
     except (FileProblem, OSError, EOFError) as error:
         message = str(error) if isinstance(error, FileProblem) else "The file could not be read: save it as CSV and upload it again."
-        reading.update(status=ListSizeImport.Status.FAILED, error=message, data=b"")
+        with transaction.atomic():
+            reading.update(status=ListSizeImport.Status.FAILED, error=message, data=b"")
         return
     known = set(Practice.objects.values_list("ods_code", flat=True))
     result = {
         "rows": [[code, patients, line] for code, (patients, line) in parsed.patients_by_code.items() if code in known],
         "unknown": [[code, line] for code, (_, line) in parsed.patients_by_code.items() if code not in known],
         "bad_rows": [[bad.line, bad.reason] for bad in parsed.bad_rows],
+        "bad_rows_total": parsed.bad_rows_total,
         "rows_read": parsed.rows_read,
         "rows_skipped": parsed.rows_skipped,
     }
-    reading.update(
-        status=ListSizeImport.Status.READY,
-        quarter_start=parsed.quarter.start if parsed.quarter else None,
-        result=result,
-        progress_chars=staged.size_chars,
-        data=b"",
-    )
+    with transaction.atomic():
+        reading.update(
+            status=ListSizeImport.Status.READY,
+            quarter_start=parsed.quarter.start if parsed.quarter else None,
+            result=result,
+            progress_chars=staged.size_chars,
+            data=b"",
+        )
+
+
+def list_size_imports_fail_stalled(*, now: datetime | None = None) -> int:
+    """Mark imports still waiting or being read STALLED_AFTER after their upload as failed; return how many."""
+    cutoff = (now or timezone.now()) - STALLED_AFTER
+    stalled = ListSizeImport.objects.filter(
+        status__in=[ListSizeImport.Status.QUEUED, ListSizeImport.Status.READING], uploaded_at__lt=cutoff
+    ).values_list("pk", flat=True)
+    reason = STALLED_FAILURE.format(minutes=int(STALLED_AFTER.total_seconds() // 60))
+    failed = sum(_fail(pk, reason) for pk in list(stalled))
+    if failed:
+        logger.warning("Marked %s stalled list-size import(s) as failed", failed)
+    return failed
 
 
 def _current(*, quarter: Quarter, lock: bool = False) -> dict[str, tuple[Practice, ListSize | None]]:
@@ -144,6 +213,7 @@ def list_size_import_preview(*, staged: ListSizeImport) -> ImportPreview:
     preview = ImportPreview(
         quarter=staged.quarter,
         bad_rows=[tuple(item) for item in result.get("bad_rows", [])],
+        bad_rows_total=result.get("bad_rows_total", len(result.get("bad_rows", []))),
         unknown=[tuple(item) for item in result.get("unknown", [])],
         rows_skipped=result.get("rows_skipped", 0),
     )

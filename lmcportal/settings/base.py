@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "members.middleware.StaffMFAMiddleware",
     "members.middleware.StaffSessionIdleMiddleware",
+    "members.middleware.NoStoreWhenSignedInMiddleware",
 ]
 
 TEMPLATES = [
@@ -160,6 +162,21 @@ LMC_STAFF_MFA_REQUIRED = env.bool("LMC_STAFF_MFA_REQUIRED", default=True)
 # The admin lives at a configurable path so it is not where scanners look.
 LMC_ADMIN_PATH = env("LMC_ADMIN_PATH", default="admin/").strip("/") + "/"
 
+# --- Behind a reverse proxy ---------------------------------------------------
+# Login rate limits and the access log need the client's own address. Behind
+# a proxy, REMOTE_ADDR is the proxy's address for everyone, so say how many
+# proxies you run in front of gunicorn (each appends the address it saw to
+# X-Forwarded-For; allauth takes the entry that many from the right), or name
+# the header your proxy puts the client's address in (e.g. X-Real-IP). Never
+# set either when gunicorn can be reached directly: the header would be the
+# client's own claim. Read by allauth (rate limits) and members.client_ip.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", default=None) or None
+BEHIND_TRUSTED_PROXY = bool(ALLAUTH_TRUSTED_PROXY_COUNT or ALLAUTH_TRUSTED_CLIENT_IP_HEADER)
+if BEHIND_TRUSTED_PROXY:
+    # Only a proxy we trust may tell us the request came over HTTPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 # --- Caches (rate limits need a shared cache in production) ------------------
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
@@ -180,7 +197,12 @@ EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+# STARTTLS on a plain port (usually 587), or TLS from the first byte (usually 465): one or the other.
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS (STARTTLS) or EMAIL_USE_SSL (implicit TLS), not both.")
+# Seconds to wait for the mail server before giving up on this attempt (it is retried).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="LMC portal <portal@lmc.example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

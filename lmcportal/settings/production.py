@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .base import LMC_STAFF_MFA_REQUIRED, env
+from .base import CACHES, LMC_STAFF_MFA_REQUIRED, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # no default: refuses to start without one
@@ -12,8 +12,15 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 if not LMC_STAFF_MFA_REQUIRED:
     raise ImproperlyConfigured("LMC_STAFF_MFA_REQUIRED cannot be switched off in production.")
 
+# Login lockouts and rate limits are counted in the cache: a per-process cache
+# would give each gunicorn worker its own count (3 workers, 15 tries, not 5).
+if CACHES["default"]["BACKEND"].rsplit(".", 1)[-1] in ("LocMemCache", "DummyCache"):
+    raise ImproperlyConfigured(
+        "Production needs a cache shared by every web process for login lockouts: set REDIS_URL."
+    )
+
 # --- HTTPS ----------------------------------------------------------------------
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# SECURE_PROXY_SSL_HEADER is set in base.py only when a trusted proxy is configured.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -27,7 +27,7 @@ from enquiries.services import (
     enquiry_assign,
     reminders_send_due,
 )
-from lmcportal.mail.models import OutboundEmail
+from mail.models import OutboundEmail
 from members.models import Membership
 from tests.enquiries.factories import EnquiryFactory
 from tests.enquiries.triage_support import make_staff

@@ -235,7 +235,7 @@ def test_a_spreadsheet_file_is_refused_with_a_message(levy_admin_client):
 
     response = levy_admin_client.post(IMPORT_URL, {"file": workbook, "quarter": "2026-10-01"})
 
-    assert "The file is not a CSV file. Save it as CSV and upload it again." in response.content.decode()
+    assert "This is an Excel workbook or another zipped file, not a CSV file." in response.content.decode()
     assert not ListSizeImport.objects.exists()
 
 

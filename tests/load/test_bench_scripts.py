@@ -70,3 +70,11 @@ def test_triage_benchmark_prints_query_counts_and_times_beside_the_bare_view():
     assert result.returncode == 0, figures(result)
     assert "bare view, " in result.stdout, figures(result)
     assert "Django admin, no customisation" in result.stdout, figures(result)
+
+
+@pytest.mark.integration
+@pytest.mark.postgres
+def test_the_list_size_import_stays_within_its_memory_limit_whatever_the_file():
+    result = run_short("bench.levies_import_memory", "import_memory")
+    assert result.returncode == 0, figures(result)
+    assert "Result: every scenario within 200 MB" in result.stdout, figures(result)

@@ -1,17 +1,18 @@
 """The triage dashboard's CSV export: its columns and the writer."""
 
-import csv
 from collections.abc import Iterable
 
 from django.http import HttpResponse
 from django.utils import timezone
+
+from lmcportal import csv
 
 from ...models import Enquiry
 from ...services import triage as services
 from ...sla import SLA_STATE_LABELS, SlaState
 from .display import local_time, officer_name
 
-__all__ = ["CSV_COLUMNS", "CSV_DETAIL_COLUMNS", "csv_safe", "enquiries_csv_response"]
+__all__ = ["CSV_COLUMNS", "CSV_DETAIL_COLUMNS", "enquiries_csv_response"]
 
 CSV_COLUMNS = [
     ("Reference", lambda e: e.reference),
@@ -41,11 +42,6 @@ CSV_DETAIL_COLUMNS = [
 ]
 
 
-def csv_safe(value: str) -> str:
-    """Stop a spreadsheet treating member-typed text as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def enquiries_csv_response(enquiries: Iterable[Enquiry], *, with_details: bool) -> HttpResponse:
     """Return a CSV download of `enquiries` (annotated with `sla_state`), with the members' text if `with_details`."""
     columns = CSV_COLUMNS + CSV_DETAIL_COLUMNS if with_details else CSV_COLUMNS
@@ -55,5 +51,5 @@ def enquiries_csv_response(enquiries: Iterable[Enquiry], *, with_details: bool) 
     writer = csv.writer(response)
     writer.writerow([title for title, _ in columns])
     for enquiry in enquiries:
-        writer.writerow([csv_safe(str(value(enquiry))) for _, value in columns])
+        writer.writerow([str(value(enquiry)) for _, value in columns])
     return response
