@@ -34,11 +34,11 @@ def _person(url_name: str, kwargs: dict):
     pk = kwargs.get("pk")
     if url_name.startswith("enquiries:"):
         return Enquiry.objects.get(reference=kwargs["reference"]).submitted_by
-    if url_name in ("programmes:cancel", "programmes:booking_calendar"):
+    if url_name in ("programmes:booking_cancel", "programmes:booking_calendar"):
         return Booking.objects.get(pk=pk).user
-    if url_name in ("programmes:review_meeting", "programmes:plan_agree"):
+    if url_name in ("programmes:review_meeting_record", "programmes:plan_agree"):
         return PeerReview.objects.get(pk=pk).reviewer
-    if url_name in ("programmes:plan", "programmes:goal_add"):
+    if url_name in ("programmes:plan_detail", "programmes:goal_add"):
         return PeerReview.objects.get(pk=pk).manager
     if url_name == "programmes:goal_edit":
         return Goal.objects.get(pk=pk).review.manager
@@ -54,7 +54,7 @@ def _no_store(response) -> bool:
 
 @pytest.mark.parametrize("url_name", sorted(set(member_urls()) - set(NOT_FOR_A_SIGNED_IN_MEMBER)))
 def test_every_member_page_is_sent_with_no_store(client, practice, member, url_name):
-    if url_name == "programmes:book":
+    if url_name == "programmes:session_book":
         kwargs, user = {"pk": SessionFactory().pk}, member
     elif url_name in BUILDERS:
         kwargs = BUILDERS[url_name](practice).kwargs
