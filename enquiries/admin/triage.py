@@ -28,6 +28,7 @@ from members.permissions import OFFICERS, TRIAGE_LEAD
 
 from ..models import Enquiry, StaffNote, Status
 from ..selectors.staff import TRIAGE_ORDERING, enquiry_list_for_triage, support_overview
+from .conversation import MESSAGE_WAITING, EnquiryConversationAdminMixin  # member branch: conversation
 from .data_protection import EnquiryDataProtectionAdminMixin
 from ..services import triage as services
 from ..sla import SLA_STATE_LABELS, SlaState, working_days_between
@@ -128,7 +129,9 @@ class PlanForm(forms.Form):
     plan = forms.CharField(
         label="Plan agreed with the practice",
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="What the LMC will do, what the practice will do, and by when.",
+        # member branch: the plan is member-facing
+        help_text="What the LMC will do, what the practice will do, and by when. Shown to the practice, "
+        "who are emailed that it is there: keep working notes in a staff note.",
         error_messages={"required": "Enter the plan agreed with the practice."},
     )
 
@@ -137,7 +140,9 @@ class OutcomeForm(forms.Form):
     outcome = forms.CharField(
         label="Outcome",
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="How the enquiry ended. This stays on the record.",
+        # member branch: the outcome is member-facing
+        help_text="How the enquiry ended. Shown to the practice, who are emailed that it is there: "
+        "keep working notes in a staff note.",
         error_messages={"required": "Enter the outcome before closing."},
     )
 
@@ -373,7 +378,7 @@ def _csv_safe(value: str) -> str:
 
 
 @admin.register(Enquiry)
-class EnquiryAdmin(EnquiryDataProtectionAdminMixin, admin.ModelAdmin):
+class EnquiryAdmin(EnquiryConversationAdminMixin, EnquiryDataProtectionAdminMixin, admin.ModelAdmin):
     # What needs doing next comes first: on a laptop screen the right-hand
     # columns scroll out of sight beside the filters.
     list_display = [
@@ -386,6 +391,7 @@ class EnquiryAdmin(EnquiryDataProtectionAdminMixin, admin.ModelAdmin):
         "status",
         "assigned_display",
         "scope",
+        "message_waiting_display",  # member branch: a practice's message waiting for the LMC
     ]
     list_display_links = ["reference"]
     list_filter = [
@@ -418,7 +424,9 @@ class EnquiryAdmin(EnquiryDataProtectionAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Enquiry]:
         # Restricted enquiries are left out for staff not named on them, here
         # and so in the changelist, search, actions, change page and export.
-        return self.visible_only(request, enquiry_list_for_triage(now=timezone.now()))
+        return self.visible_only(
+            request, enquiry_list_for_triage(now=timezone.now()).annotate(message_waiting=MESSAGE_WAITING)  # member branch
+        )
 
     def get_ordering(self, request):
         # Breached first, then soonest due, closed last. Expressions rather than

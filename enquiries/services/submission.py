@@ -1,7 +1,8 @@
 """Submitting an enquiry, and pausing or resuming support to PCNs."""
 
 import uuid
-from datetime import date, datetime
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,10 +15,13 @@ from members.models import Practice, User
 from members.selectors import practices_for_user
 
 from .. import sla
-from ..models import Enquiry, PcnSupportPause, ReferenceCounter, Scope, Status, Topic
-from ..selectors.member import pcn_support_pause_current
+from ..models import Enquiry, EnquiryDraft, PcnSupportPause, ReferenceCounter, Scope, Sharing, Status, Topic
+from ..selectors.member import enquiry_recent_duplicate, pcn_support_pause_current
+from .conversation import enquiry_sharing_check
 
 __all__ = [
+    "DUPLICATE_WINDOW",
+    "EnquiryAlreadySent",
     "DETAILS_MAX_LENGTH",
     "SUMMARY_MAX_LENGTH",
     "URGENT_REASON_MAX_LENGTH",
@@ -36,6 +40,39 @@ DETAILS_MAX_LENGTH = 10_000
 URGENT_REASON_MAX_LENGTH = 2_000
 CONTACT_TIMES_MAX_LENGTH = 200
 PHONE_MAX_LENGTH = 30
+# The same person sending the same summary and details within this time is
+# asked whether they meant to send it again.
+DUPLICATE_WINDOW = timedelta(hours=24)
+# The fields a member may have changed between sending and sending again.
+COMPARED_FIELDS = [
+    ("summary", "Summary"),
+    ("details", "Details"),
+    ("urgent_reason", "Why it is urgent"),
+    ("preferred_contact_times", "Best times to contact you"),
+    ("contact_phone", "Phone number"),
+]
+
+
+class EnquiryAlreadySent(Exception):
+    """The member has already sent this enquiry: nothing new was made.
+
+    `changes` lists (label, what was sent, what is sent now) for each field
+    that differs; empty when the same words were sent again.
+    """
+
+    def __init__(self, *, enquiry: Enquiry, changes: list[tuple[str, str, str]], same_form: bool):
+        super().__init__(f"{enquiry.reference} was already sent")
+        self.enquiry = enquiry
+        self.changes = changes
+        self.same_form = same_form
+
+
+def _changes(enquiry: Enquiry, fields: dict) -> list[tuple[str, str, str]]:
+    return [
+        (label, getattr(enquiry, name), fields[name])
+        for name, label in COMPARED_FIELDS
+        if getattr(enquiry, name) != fields[name]
+    ]
 
 
 def too_long_message(*, what: str, limit: int, length: int) -> str:
@@ -133,16 +170,27 @@ def enquiry_submit(
     preferred_contact_times: str = "",
     contact_phone: str = "",
     submission_token: uuid.UUID | None = None,
+    sharing: str = Sharing.ONLY_ME,
+    shared_with: Iterable[User] = (),
+    allow_duplicate: bool = False,
     now: datetime | None = None,
 ) -> Enquiry:
     """Record a member's enquiry, start its first-contact clock and queue the emails.
 
-    Raise ValidationError (keyed by form field) for bad input or a practice the
-    user does not belong to. A PCN-scope enquiry made while PCN support is
-    paused is held: status on hold, no due time. With a `submission_token`
-    already used by this member, return that enquiry instead of making another.
-    The acknowledgement and the triage notice are written to the outbox in the
-    same transaction as the enquiry, so they go out once it is committed.
+    Raise ValidationError (keyed by form field) for bad input, a practice the
+    user does not belong to, or a named colleague who is not a member of that
+    practice. `sharing` says who at the practice may see it (only the sender
+    by default). A PCN-scope enquiry made while PCN support is paused is held:
+    status on hold, no due time.
+
+    Nothing is sent twice by accident. With a `submission_token` already used
+    by this member, return that enquiry if the words are the same, and raise
+    EnquiryAlreadySent with the changes if they were edited. Unless
+    `allow_duplicate`, the same summary and details from the same person
+    within 24 hours raise EnquiryAlreadySent too. Sending deletes the member's
+    draft. The acknowledgement and the triage notice are written to the
+    outbox in the same transaction as the enquiry, so they go out once it is
+    committed.
     """
     now = now or timezone.now()
     fields = {
@@ -156,27 +204,45 @@ def enquiry_submit(
         "contact_phone": contact_phone.strip(),
     }
     _check(submitted_by=submitted_by, practice=practice, **fields)
+    named = enquiry_sharing_check(practice=practice, sender=submitted_by, sharing=sharing, shared_with=shared_with)
     if submission_token is not None:
-        existing = _existing_for_token(submitted_by=submitted_by, token=submission_token)
+        existing = _existing_for_token(submitted_by=submitted_by, token=submission_token, fields=fields)
         if existing is not None:
             return existing
     try:
         with transaction.atomic():
-            return _create(
-                submitted_by=submitted_by, practice=practice, submission_token=submission_token, now=now, **fields
+            enquiry = _create(
+                submitted_by=submitted_by,
+                practice=practice,
+                submission_token=submission_token,
+                allow_duplicate=allow_duplicate,
+                sharing=sharing,
+                named=named,
+                now=now,
+                **fields,
             )
+            return enquiry
     except IntegrityError:
         # A second click with the same token got in between our check and our insert.
-        existing = _existing_for_token(submitted_by=submitted_by, token=submission_token) if submission_token else None
+        existing = (
+            _existing_for_token(submitted_by=submitted_by, token=submission_token, fields=fields)
+            if submission_token
+            else None
+        )
         if existing is None:
             raise
         return existing
 
 
-def _existing_for_token(*, submitted_by: User, token: uuid.UUID) -> Enquiry | None:
+def _existing_for_token(*, submitted_by: User, token: uuid.UUID, fields: dict) -> Enquiry | None:
+    """Return the enquiry this form already made, if the same words were sent; raise if they were edited."""
     existing = Enquiry.objects.filter(submission_token=token).first()
     if existing is not None and existing.submitted_by_id != submitted_by.pk:
         raise ValidationError("This form has already been used. Please open a new form and try again.")
+    if existing is not None and existing.anonymised_at is None:
+        changes = _changes(existing, fields)
+        if changes:
+            raise EnquiryAlreadySent(enquiry=existing, changes=changes, same_form=True)
     return existing
 
 
@@ -192,14 +258,33 @@ def _save_with_history(enquiry: Enquiry, *, by: User | None, at: datetime) -> No
 
 
 def _create(
-    *, submitted_by: User, practice: Practice, scope: str, urgent: bool, now: datetime, submission_token, **fields
+    *,
+    submitted_by: User,
+    practice: Practice,
+    scope: str,
+    urgent: bool,
+    now: datetime,
+    submission_token,
+    allow_duplicate: bool,
+    sharing: str,
+    named: list[User],
+    **fields,
 ) -> Enquiry:
     counter = _lock_counter(year=now.astimezone(sla.LONDON).year)
     if submission_token is not None:
         # A twin request may have committed while we waited for the lock.
-        existing = _existing_for_token(submitted_by=submitted_by, token=submission_token)
+        existing = _existing_for_token(
+            submitted_by=submitted_by, token=submission_token, fields={"urgent": urgent, **fields}
+        )
         if existing is not None:
             return existing
+    if not allow_duplicate:
+        # Checked under the counter's lock, so two tabs sending at once find each other.
+        duplicate = enquiry_recent_duplicate(
+            user=submitted_by, summary=fields["summary"], details=fields["details"], since=now - DUPLICATE_WINDOW
+        )
+        if duplicate is not None:
+            raise EnquiryAlreadySent(enquiry=duplicate, changes=_changes(duplicate, fields), same_form=False)
     pause = None
     if scope == Scope.PCN:
         # Locked so a resume running now either sees this enquiry as held or
@@ -213,6 +298,7 @@ def _create(
         scope=scope,
         pcn_id=practice.pcn_id if scope == Scope.PCN else None,
         urgent=urgent,
+        sharing=sharing,
         submitted_at=now,
         **fields,
     )
@@ -224,6 +310,8 @@ def _create(
         enquiry.first_contact_due_at = sla.first_contact_due(now, urgent=urgent)
     enquiry.full_clean()
     _save_with_history(enquiry, by=submitted_by, at=now)
+    enquiry.shared_with.set(named)
+    EnquiryDraft.objects.filter(author=submitted_by).delete()
     _queue_submission_emails(enquiry=enquiry, pause=pause, now=now)
     return enquiry
 
