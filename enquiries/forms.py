@@ -43,6 +43,16 @@ TOPIC_HINTS = {
 }
 
 
+def without_nul(data):
+    """Return posted data with NUL characters removed: they are never meant, and PostgreSQL refuses them."""
+    if data is None or not any("\x00" in value for _, values in data.lists() for value in values if isinstance(value, str)):
+        return data
+    cleaned = data.copy()
+    for key, values in data.lists():
+        cleaned.setlist(key, [value.replace("\x00", "") if isinstance(value, str) else value for value in values])
+    return cleaned
+
+
 def limit(what: str, max_length: int):
     """A validator refusing text over `max_length`, saying the limit and how much was written.
 
@@ -193,8 +203,8 @@ class EnquiryForm(SharingFields):
         "preferred_contact_times", "contact_phone", "sharing", "shared_with",
     ]
 
-    def __init__(self, *args, practices, colleagues=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, practices, colleagues=None, **kwargs):
+        super().__init__(without_nul(data), *args, **kwargs)
         self.set_colleagues(colleagues if colleagues is not None else User.objects.none())
         self.fields["topic"].choices = _topic_choices()
         if len(practices) == 1:
@@ -271,6 +281,6 @@ class MessageForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(without_nul(data), *args, **kwargs)
         self.fields["text"].widget.attrs["data-max-length"] = MESSAGE_MAX_LENGTH

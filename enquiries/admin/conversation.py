@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from ..files import KINDS
 from ..forms import MessageForm
@@ -70,7 +70,7 @@ class EnquiryConversationAdminMixin:
     @admin.display(description="Message", boolean=False)
     def message_waiting_display(self, obj: Enquiry) -> str:
         if getattr(obj, "message_waiting", False):
-            return format_html('<strong class="triage-message-waiting">Reply waiting</strong>')
+            return mark_safe('<strong class="triage-message-waiting">Reply waiting</strong>')
         return ""
 
     @admin.display(description="Conversation")
