@@ -313,7 +313,7 @@ def enquiry_chase(*, enquiry: Enquiry, by: User, now: datetime | None = None) ->
     """
     now = now or timezone.now()
     with transaction.atomic():
-        enquiry = Enquiry.objects.select_for_update().select_related("assigned_to").get(pk=enquiry.pk)
+        enquiry = Enquiry.objects.select_for_update(of=("self",)).select_related("assigned_to").get(pk=enquiry.pk)
         if enquiry.first_contact_at is not None or enquiry.first_contact_due_at is None:
             raise ValidationError("There is nothing to chase: the LMC has already been in touch, or it is on hold.")
         if enquiry.first_contact_due_at > now:
