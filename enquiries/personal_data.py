@@ -10,6 +10,8 @@ officer's name: the officer appears as "your LMC officer".
 
 from typing import Any
 
+from django.db.models import Q
+
 from members.models import User
 
 from .models import Enquiry, EnquiryDraft, EnquiryMessage, Scope, Sharing, Status, Topic
@@ -75,8 +77,6 @@ def collect(user: User) -> dict[str, list[dict[str, Any]]]:
 
 def _messages(user: User, own_enquiries: dict[int, str]) -> list[dict[str, Any]]:
     """The conversation on the person's own enquiries, and their own messages on colleagues' enquiries."""
-    from django.db.models import Q
-
     rows = (
         EnquiryMessage.objects.filter(Q(enquiry_id__in=own_enquiries) | Q(author=user))
         .select_related("enquiry")

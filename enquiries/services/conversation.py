@@ -20,7 +20,7 @@ from django.utils import timezone
 from lmcportal.mail.services import email_queue
 from members.models import Practice, User
 
-from ..files import FILES_PER_MESSAGE, KINDS, file_kind, file_refusal
+from ..files import FILE_MAX_BYTES, FILES_PER_MESSAGE, KINDS, file_kind, file_refusal
 from ..models import Enquiry, EnquiryDraft, EnquiryFile, EnquiryMessage, Sharing, Status
 from ..selectors.data_protection import enquiry_is_visible_to_staff
 from ..selectors.member import enquiry_list_for_member, enquiry_member_readers, enquiry_sharing_choices
@@ -158,7 +158,7 @@ def _check_files(files: list[UploadedFile]) -> list[tuple[UploadedFile, str]]:
         raise ValidationError({"files": f"Attach up to {FILES_PER_MESSAGE} files to one message."})
     errors, checked = [], []
     for upload in files:
-        kind = file_kind(upload) if upload.size <= 10 * 1024 * 1024 else None
+        kind = file_kind(upload) if upload.size <= FILE_MAX_BYTES else None
         refusal = file_refusal(name=upload.name or "The file", size=upload.size or 0, kind=kind)
         if refusal:
             errors.append(refusal)

@@ -16,7 +16,7 @@ from members.selectors import practices_for_user
 
 from .. import sla
 from ..models import Enquiry, EnquiryDraft, PcnSupportPause, ReferenceCounter, Scope, Sharing, Status, Topic
-from ..selectors.member import enquiry_recent_duplicate, pcn_support_pause_current
+from ..selectors.member import enquiry_list_for_member, enquiry_recent_duplicate, pcn_support_pause_current
 from .conversation import enquiry_sharing_check
 
 __all__ = [
@@ -372,7 +372,10 @@ def pcn_support_resume(*, by: User | None = None, now: datetime | None = None) -
             enquiry.first_contact_due_at = sla.first_contact_due(now, urgent=enquiry.urgent)
             enquiry.full_clean()
             _save_with_history(enquiry, by=by, at=now)
-            if enquiry.submitted_by and enquiry.submitted_by.email:
+            # Only to a sender who may still see it (the member selector's rule):
+            # someone who has left the practice is not told about its enquiries.
+            sender = enquiry.submitted_by
+            if sender and sender.email and enquiry_list_for_member(user=sender).filter(pk=enquiry.pk).exists():
                 email_queue(
                     to=[enquiry.submitted_by.email],
                     template="enquiries/email/support_resumed",

@@ -320,3 +320,15 @@ def test_colleague_message_is_shown_with_their_name_to_the_sender(client, member
     page = client.get(reverse("enquiries:detail", kwargs={"reference": enquiry.reference})).content.decode()
 
     assert "Carla" in page and "I agree with this" in page
+
+
+def test_enquiry_page_query_count_does_not_grow_with_the_conversation(
+    member_client, member, enquiry, officer, django_assert_max_num_queries
+):
+    for n in range(12):
+        enquiry_message_send(enquiry=enquiry, author=member if n % 2 else officer, text=f"Message {n}", files=[upload("a.pdf", PDF)])
+
+    with django_assert_max_num_queries(16):
+        response = member_client.get(reverse("enquiries:detail", kwargs={"reference": enquiry.reference}))
+
+    assert response.content.decode().count("Message ") >= 12

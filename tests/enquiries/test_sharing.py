@@ -248,3 +248,28 @@ def test_a_named_colleague_who_leaves_the_practice_loses_sight_of_it(client, peo
     client.force_login(people["named"])
 
     assert client.get(reverse("enquiries:detail", kwargs={"reference": enquiry.reference})).status_code == 403
+
+
+def test_the_pcn_resume_email_goes_only_to_a_sender_who_may_still_see_it(
+    people, mailoutbox, django_capture_on_commit_callbacks
+):
+    from enquiries.services import pcn_support_pause, pcn_support_resume
+
+    pcn_support_pause(message="Paused", by=None)
+    kept = enquiry_submit(
+        submitted_by=people["sender"], practice=people["practice"], scope="pcn", topic="pcn", urgent=False,
+        urgent_reason="", summary="PCN matter", details="Details", sharing=Sharing.PRACTICE,
+    )
+    leaver = MembershipFactory(practice=people["practice"]).user
+    enquiry_submit(
+        submitted_by=leaver, practice=people["practice"], scope="pcn", topic="pcn", urgent=False,
+        urgent_reason="", summary="Another PCN matter", details="Details",
+    )
+    leaver.memberships.update(is_active=False)
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pcn_support_resume(by=None)
+
+    assert [email.to for email in mailoutbox] == [[people["sender"].email]]
+    assert kept.reference in mailoutbox[0].subject + mailoutbox[0].body
