@@ -136,16 +136,22 @@ def enquiry_draft_get_for_member(*, user: User) -> EnquiryDraft | None:
 
 
 def enquiry_recent_duplicate(*, user: User, summary: str, details: str, since: datetime) -> Enquiry | None:
-    """Return the user's own enquiry with this summary and these details sent since `since`, or None."""
+    """Return the user's own enquiry sent since `since` with this summary or these details, or None.
+
+    The same summary and details is a resend; one of them the same is an
+    edited resend (Back, change a sentence, Send again), which a browser that
+    fetched the form afresh sends with a new form token.
+    """
     return (
-        Enquiry.objects.filter(submitted_by=user, summary=summary, details=details, submitted_at__gte=since)
-        .order_by("-submitted_at")
+        Enquiry.objects.filter(submitted_by=user, submitted_at__gte=since, anonymised_at__isnull=True)
+        .filter(Q(summary=summary) | Q(details=details))
+        .order_by("-submitted_at", "-pk")
         .first()
     )
 
 
 def enquiry_get_for_member(*, user: User, reference: str) -> Enquiry | None:
-    """Return the user's practice's enquiry with this reference, or None (another practice's is None too)."""
+    """Return the enquiry with this reference if the user may see it, or None (whoever's it is)."""
     return enquiry_list_for_member(user=user).filter(reference=reference).first()
 
 

@@ -40,8 +40,9 @@ DETAILS_MAX_LENGTH = 10_000
 URGENT_REASON_MAX_LENGTH = 2_000
 CONTACT_TIMES_MAX_LENGTH = 200
 PHONE_MAX_LENGTH = 30
-# The same person sending the same summary and details within this time is
-# asked whether they meant to send it again.
+# The same person sending the same summary or details within this time is
+# shown the enquiry they already sent (and what changed) and asked whether
+# they meant to send another.
 DUPLICATE_WINDOW = timedelta(hours=24)
 # The fields a member may have changed between sending and sending again.
 COMPARED_FIELDS = [
@@ -186,7 +187,7 @@ def enquiry_submit(
     Nothing is sent twice by accident. With a `submission_token` already used
     by this member, return that enquiry if the words are the same, and raise
     EnquiryAlreadySent with the changes if they were edited. Unless
-    `allow_duplicate`, the same summary and details from the same person
+    `allow_duplicate`, the same summary or details from the same person
     within 24 hours raise EnquiryAlreadySent too. Sending deletes the member's
     draft. The acknowledgement and the triage notice are written to the
     outbox in the same transaction as the enquiry, so they go out once it is

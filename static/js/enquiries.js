@@ -88,6 +88,19 @@
   }
 
   function setUpSubmitOnce(form) {
+    // A page restored by Back (back/forward cache) must not keep its button
+    // disabled: the server shows the enquiry already sent if it is sent again.
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) {
+        form.removeAttribute("data-submitting");
+        form.querySelectorAll("[data-submit-once]").forEach(function (button) {
+          button.disabled = false;
+          if (button.getAttribute("data-label")) {
+            button.textContent = button.getAttribute("data-label");
+          }
+        });
+      }
+    });
     form.addEventListener("submit", function (event) {
       if (form.getAttribute("data-submitting") === "true") {
         event.preventDefault();
@@ -95,6 +108,7 @@
       }
       form.setAttribute("data-submitting", "true");
       form.querySelectorAll("[data-submit-once]").forEach(function (button) {
+        button.setAttribute("data-label", button.textContent);
         button.disabled = true;
         button.textContent = "Sending…";
       });

@@ -207,3 +207,17 @@ def test_a_submission_token_is_one_enquiry_even_when_repeated_with_the_same_word
 
     assert Enquiry.objects.count() == 1
     assert response.status_code == 302
+
+
+def test_an_edited_resend_from_a_fresh_form_shows_the_change_too(member_client):
+    member_client.post(reverse("enquiries:submit"), form_data())
+    first = Enquiry.objects.get()
+
+    response = member_client.post(
+        reverse("enquiries:submit"), form_data(details=first.details + " A third receptionist is off sick.")
+    )
+
+    page = response.content.decode()
+    assert Enquiry.objects.count() == 1
+    assert "third receptionist" in page
+    assert "Send it again anyway" in page
