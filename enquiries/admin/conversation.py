@@ -13,6 +13,8 @@ Wiring (kept to a few lines in enquiries/admin/triage.py):
             return ...annotate(message_waiting=MESSAGE_WAITING)
 """
 
+from contextvars import ContextVar
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
@@ -43,6 +45,10 @@ MESSAGE_WAITING = Exists(
 )
 
 WRITE_PERMISSION = "enquiries.record_contact_enquiry"
+
+# The practice's messages that were unread when this request's change page
+# was opened (the ModelAdmin is shared by every request, so not on `self`).
+_unread_ids: ContextVar[frozenset[int]] = ContextVar("enquiry_unread_message_ids", default=frozenset())
 
 
 class StaffMessageForm(MessageForm):
@@ -78,7 +84,7 @@ class EnquiryConversationAdminMixin:
         conversation = list(
             obj.messages.select_related("author").prefetch_related("files").order_by("created_at", "pk")
         )
-        unread = getattr(self, "_unread_ids", {}).get(obj.pk, set())
+        unread = _unread_ids.get()
         return render_to_string(
             "admin/enquiries/enquiry/_conversation.html",
             {
@@ -93,18 +99,18 @@ class EnquiryConversationAdminMixin:
         # Which of the practice's messages are new to the LMC is decided before
         # the page is shown; they count as read once it has been.
         enquiry = self.get_object(request, object_id)
-        if enquiry is not None and request.method == "GET":
-            self._unread_ids = {
-                enquiry.pk: set(
-                    enquiry.messages.filter(from_lmc=False, read_by_lmc_at__isnull=True).values_list("pk", flat=True)
-                )
-            }
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if enquiry is not None and request.method == "GET":
+        if enquiry is None or request.method != "GET":
+            return super().change_view(request, object_id, form_url, extra_context)
+        token = _unread_ids.set(
+            frozenset(enquiry.messages.filter(from_lmc=False, read_by_lmc_at__isnull=True).values_list("pk", flat=True))
+        )
+        try:
+            response = super().change_view(request, object_id, form_url, extra_context)
             if hasattr(response, "render"):
                 response.render()
-            enquiry_messages_mark_read_by_lmc(enquiry=enquiry)
-            self._unread_ids = {}
+        finally:
+            _unread_ids.reset(token)
+        enquiry_messages_mark_read_by_lmc(enquiry=enquiry)
         return response
 
     def get_urls(self):

@@ -369,6 +369,9 @@ def enquiry_draft_save(*, author: User, data: dict, now: datetime | None = None)
             value = value.replace("\x00", "")[:DRAFT_FIELD_MAX_LENGTH]
             if value.strip():
                 kept[field] = value
+    if hasattr(data, "getlist"):
+        # The colleagues ticked for "me and named colleagues" (checked again when it is sent).
+        kept["shared_with"] = [value for value in data.getlist("shared_with") if str(value).isdigit()][:50]
     if not any(kept.get(f) for f in ("summary", "details", "urgent_reason", "preferred_contact_times")):
         enquiry_draft_delete(author=author)
         return None

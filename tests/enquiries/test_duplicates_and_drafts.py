@@ -221,3 +221,17 @@ def test_an_edited_resend_from_a_fresh_form_shows_the_change_too(member_client):
     assert Enquiry.objects.count() == 1
     assert "third receptionist" in page
     assert "Send it again anyway" in page
+
+
+def test_a_draft_keeps_who_was_chosen_to_see_it(member_client, practice):
+    colleague = MembershipFactory(practice=practice).user
+    member_client.post(
+        reverse("enquiries:draft_save"),
+        {"details": "Words", "sharing": "named", "shared_with": [str(colleague.pk)]},
+    )
+
+    page = member_client.get(reverse("enquiries:submit")).content.decode()
+
+    assert f'value="{colleague.pk}"' in page
+    checkbox = page.split(f'value="{colleague.pk}"', 1)[1][:80]
+    assert "checked" in checkbox
