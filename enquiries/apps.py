@@ -19,3 +19,10 @@ class EnquiriesConfig(AppConfig):
         user_deactivation_warnings.connect(
             signals.deactivation_warnings, sender=User, dispatch_uid="enquiries.deactivation_warnings"
         )
+
+        # The retention job removes the conversation and its stored documents with the text.
+        from .services.conversation import enquiry_messages_remove
+        from .services.data_protection import ANONYMISE_HOOKS
+
+        if enquiry_messages_remove not in ANONYMISE_HOOKS:
+            ANONYMISE_HOOKS.append(enquiry_messages_remove)

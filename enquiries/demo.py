@@ -11,13 +11,14 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from members.models import PCN, Membership, Practice, User
 from members.permissions import OFFICERS, TRIAGE_LEAD
 
-from .models import ConflictOfInterest, Scope, Status, Topic
-from .services import conflict_declare, enquiry_submit
+from .models import ConflictOfInterest, EnquiryMessage, Scope, Sharing, Status, Topic
+from .services import conflict_declare, enquiry_message_send, enquiry_submit
 
 DEMO_NAMESPACE = uuid.UUID("6f1d8a52-4a0e-4d59-9a55-2f1e0c7b9d10")
 
@@ -101,14 +102,31 @@ DEMO_ENQUIRIES = [
 ]
 
 
+# Who may see each demo enquiry (every other one is "only me", the default):
+# (sharing, emails of the colleagues named).
+DEMO_SHARING = {
+    "riverside-premises": (Sharing.PRACTICE, []),
+    "riverside-workforce": (Sharing.NAMED, ["deputy@riverside.example.org"]),
+}
+# A demo conversation: (enquiry key, author email or None for the officer, text, PDF name or "").
+DEMO_MESSAGES = [
+    ("riverside-premises", "manager@riverside.example.org", "Here is the landlord's letter.", "landlord-letter.pdf"),
+    ("riverside-premises", None, "Thank you. I have read it and will bring a note of the options to our call.", ""),
+    ("riverside-premises", "partner@riverside.example.org", "Can the partners join the call on Thursday?", ""),
+]
+DEMO_PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
+
+
 def seed() -> None:
     now = timezone.now()
+    made = {}
     for key, email, ods_code, scope, topic, urgent_reason, summary, details, days_ago, progress in DEMO_ENQUIRIES:
         submitted_by = User.objects.filter(email=email).first()
         practice = Practice.objects.filter(ods_code=ods_code).first()
         if submitted_by is None or practice is None:
             continue
         submitted_at = now - timedelta(days=days_ago)
+        sharing, named = DEMO_SHARING.get(key, (Sharing.ONLY_ME, []))
         enquiry = enquiry_submit(
             submitted_by=submitted_by,
             practice=practice,
@@ -120,11 +138,30 @@ def seed() -> None:
             details=details,
             preferred_contact_times="Weekday evenings after 6pm",
             submission_token=uuid.uuid5(DEMO_NAMESPACE, key),
+            sharing=sharing,
+            shared_with=list(User.objects.filter(email__in=named)),
+            allow_duplicate=True,
             now=submitted_at,
         )
         if enquiry.history.count() == 1 and progress:
             _progress(enquiry, submitted_at=submitted_at, progress=progress)
+        made[key] = enquiry
+    _conversations(made, now=now)
     _seed_conflicts()
+
+
+def _conversations(made: dict, *, now) -> None:
+    """Give the demo a conversation with a document, once."""
+    officer = User.objects.filter(email="officer@lmc.example.org").first()
+    for index, (key, email, text, pdf_name) in enumerate(DEMO_MESSAGES):
+        enquiry = made.get(key)
+        author = officer if email is None else User.objects.filter(email=email).first()
+        if enquiry is None or author is None or EnquiryMessage.objects.filter(enquiry=enquiry, text=text).exists():
+            continue
+        files = [SimpleUploadedFile(pdf_name, DEMO_PDF, content_type="application/pdf")] if pdf_name else []
+        enquiry_message_send(
+            enquiry=enquiry, author=author, text=text, files=files, now=now - timedelta(hours=len(DEMO_MESSAGES) - index)
+        )
 
 
 # An officer who is also a GP partner at Riverside (an automatic conflict: she
@@ -177,9 +214,11 @@ def _progress(enquiry, *, submitted_at, progress) -> None:
             enquiry.first_contact_method = "phone"
         if status == Status.PLAN_AGREED:
             enquiry.plan = "Three facilitated conversations with the partners, then a review."
+            enquiry.plan_published_at = when
         if status == Status.CLOSED:
             enquiry.outcome = "New rota agreed with staff after consultation; no grievances raised."
             enquiry.closed_at = when
+            enquiry.outcome_published_at = when
         enquiry._history_user = officer
         enquiry._history_date = when
         enquiry.full_clean()

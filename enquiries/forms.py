@@ -7,19 +7,28 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
-from members.models import Practice
+from members.models import Practice, User
 
 from . import sla
+from .files import FILE_MAX_BYTES, FILES_PER_MESSAGE
 from .models import (
     CONTACT_TIMES_MAX_LENGTH,
     DETAILS_MAX_LENGTH,
+    MESSAGE_MAX_LENGTH,
     PHONE_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
     URGENT_REASON_MAX_LENGTH,
     Scope,
+    Sharing,
     Topic,
 )
 from .services import too_long_message
+
+SHARING_HINTS = {
+    Sharing.ONLY_ME: "Nobody else at the practice will know you have asked for help. Best for disputes between colleagues.",
+    Sharing.NAMED: "Only the colleagues you tick below can see it and its messages.",
+    Sharing.PRACTICE: "Everyone with an account at the practice can see it and its messages, but not what you wrote here.",
+}
 
 TOPIC_HINTS = {
     Topic.BUSINESS_VIABILITY: "Money worries, rising costs, cash flow, or whether the practice can carry on.",
@@ -35,6 +44,16 @@ TOPIC_HINTS = {
     Topic.RESILIENCE: "A sudden event that threatens services, such as losing several GPs or a building at once.",
     Topic.OTHER: "Anything else about leading or managing your practice.",
 }
+
+
+def without_nul(data):
+    """Return posted data with NUL characters removed: they are never meant, and PostgreSQL refuses them."""
+    if data is None or not any("\x00" in value for _, values in data.lists() for value in values if isinstance(value, str)):
+        return data
+    cleaned = data.copy()
+    for key, values in data.lists():
+        cleaned.setlist(key, [value.replace("\x00", "") if isinstance(value, str) else value for value in values])
+    return cleaned
 
 
 def limit(what: str, max_length: int):
@@ -59,12 +78,57 @@ def _topic_choices():
     ]
 
 
+def _sharing_choices():
+    return [
+        (value, format_html('{}<span class="d-block form-text mt-0">{}</span>', label, SHARING_HINTS[value]))
+        for value, label in Sharing.choices
+    ]
+
+
+class ColleagueChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user: User) -> str:
+        return user.get_full_name() or user.email
+
+
+class SharingFields(forms.Form):
+    """Who at the practice may see the enquiry: the question on the form and on the enquiry page."""
+
+    sharing = forms.ChoiceField(
+        label="Who at your practice may see this enquiry?",
+        widget=forms.RadioSelect,
+        initial=Sharing.ONLY_ME,
+        # Left unanswered, it is the narrowest choice: only the sender.
+        required=False,
+        help_text="The LMC's officers always see it. You can change this later from the enquiry's page.",
+        error_messages={"invalid_choice": "Choose who at your practice may see this enquiry."},
+    )
+    shared_with = ColleagueChoiceField(
+        label="Colleagues who may see it",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only if you chose 'Me and colleagues I name'.",
+        error_messages={"invalid_choice": "You can only name people at your practice."},
+    )
+
+    def clean_sharing(self) -> str:
+        return self.cleaned_data.get("sharing") or Sharing.ONLY_ME
+
+    def set_colleagues(self, colleagues) -> None:
+        self.fields["sharing"].choices = _sharing_choices()
+        self.fields["shared_with"].queryset = colleagues
+
+
+class SharingForm(SharingFields):
+    pass
+
+
 class PracticeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, practice: Practice) -> str:
         return f"{practice.name} ({practice.ods_code})"
 
 
-class EnquiryForm(forms.Form):
+class EnquiryForm(SharingFields):
     practice = PracticeChoiceField(
         queryset=Practice.objects.none(),
         label="Which practice is this about?",
@@ -127,10 +191,24 @@ class EnquiryForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
         validators=[limit("The phone number", PHONE_MAX_LENGTH)],
     )
-    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    submission_token = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "This form had expired, so nothing was sent. Check your answers and send it again.",
+            "invalid": "This form had expired, so nothing was sent. Check your answers and send it again.",
+        },
+    )
+    # Set by the "send it again anyway" button on the page that shows a duplicate.
+    send_again = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, practices, **kwargs):
-        super().__init__(*args, **kwargs)
+    field_order = [
+        "practice", "scope", "topic", "summary", "details", "urgent", "urgent_reason",
+        "preferred_contact_times", "contact_phone", "sharing", "shared_with",
+    ]
+
+    def __init__(self, data=None, *args, practices, colleagues=None, **kwargs):
+        super().__init__(without_nul(data), *args, **kwargs)
+        self.set_colleagues(colleagues if colleagues is not None else User.objects.none())
         self.fields["topic"].choices = _topic_choices()
         self.fields["urgent"].label = f"This is urgent: we need to speak to someone {sla.urgent_promise()}"
         if len(practices) == 1:
@@ -142,10 +220,6 @@ class EnquiryForm(forms.Form):
             self.fields["practice"].queryset = Practice.objects.filter(pk__in=[p.pk for p in practices])
         if not self.is_bound:
             self.initial.setdefault("submission_token", uuid.uuid4())
-        elif not self.data.get("submission_token"):
-            # A form posted without a token gets one, so its resend is still one enquiry.
-            self.data = self.data.copy()
-            self.data["submission_token"] = str(uuid.uuid4())
         pcns = {p.pcn.name for p in practices if p.pcn_id}
         if len(pcns) == 1:
             self.fields["scope"].choices = [
@@ -158,6 +232,11 @@ class EnquiryForm(forms.Form):
                     # Read by enquiries.js to show how many characters are left.
                     field.widget.attrs["data-max-length"] = validator.max_length
 
+    def renew_token(self) -> None:
+        """Give a refused form a fresh token, so sending it again once fixed is one enquiry."""
+        self.data = self.data.copy()
+        self.data["submission_token"] = str(uuid.uuid4())
+
     def clean(self):
         data = super().clean()
         if data.get("urgent") and not (data.get("urgent_reason") or "").strip() and "urgent_reason" not in self.errors:
@@ -166,3 +245,46 @@ class EnquiryForm(forms.Form):
 
     def chosen_practice(self) -> Practice | None:
         return self.single_practice or self.cleaned_data.get("practice")
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input; the service checks each file's type and size."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(
+        label="Your message",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=f"Up to {MESSAGE_MAX_LENGTH:,} characters. Everyone who can see this enquiry can read it.",
+        validators=[limit("Your message", MESSAGE_MAX_LENGTH)],
+    )
+    files = MultipleFileField(
+        label="Attach documents (optional)",
+        required=False,
+        help_text=(
+            f"PDF, Word, Excel, PNG or JPEG, up to {FILE_MAX_BYTES // (1024 * 1024)} MB each, "
+            f"at most {FILES_PER_MESSAGE} files."
+        ),
+        widget=MultipleFileInput(
+            attrs={"accept": ".pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg"}
+        ),
+    )
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(without_nul(data), *args, **kwargs)
+        self.fields["text"].widget.attrs["data-max-length"] = MESSAGE_MAX_LENGTH

@@ -28,6 +28,14 @@ class Scope(models.TextChoices):
     PCN = "pcn", "Our PCN"
 
 
+class Sharing(models.TextChoices):
+    """Who at the practice may see an enquiry, chosen by the sender (the rule: selectors/member.py)."""
+
+    ONLY_ME = "only_me", "Only me"
+    NAMED = "named", "Me and colleagues I name"
+    PRACTICE = "practice", "Everyone at the practice"
+
+
 class Status(models.TextChoices):
     ON_HOLD = "on_hold", "On hold (PCN support paused)"
     SUBMITTED = "submitted", "Received"
@@ -52,6 +60,7 @@ DETAILS_MAX_LENGTH = 10_000
 URGENT_REASON_MAX_LENGTH = 2_000
 CONTACT_TIMES_MAX_LENGTH = 200
 PHONE_MAX_LENGTH = 30
+MESSAGE_MAX_LENGTH = 10_000
 
 # The triage order's first key: awaiting first contact, in progress, on hold,
 # closed. Within "awaiting", ordering by due time puts the breached (due in the
@@ -84,6 +93,11 @@ class Enquiry(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="submitted_enquiries"
     )
+    # Who at the practice may see it besides the sender (enquiries.selectors.member holds the rule).
+    sharing = models.CharField(max_length=10, choices=Sharing, default=Sharing.ONLY_ME)
+    shared_with = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="enquiries_shared_with_me"
+    )
     submitted_at = models.DateTimeField()
     # When the first-contact clock started: submission, or the moment PCN
     # support resumed for an enquiry that was held.
@@ -96,8 +110,14 @@ class Enquiry(models.Model):
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_enquiries"
     )
+    # The agreed plan and the outcome are written for the member and shown to
+    # everyone who may see the enquiry; staff notes are the working notes.
     plan = models.TextField(blank=True)
+    plan_published_at = models.DateTimeField(null=True, blank=True)
     outcome = models.TextField(blank=True)
+    outcome_published_at = models.DateTimeField(null=True, blank=True)
+    # When a member last chased a late first contact (at most once a day).
+    chased_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     # A random token from the form, so a double click or a resent POST finds
     # the enquiry already made instead of making a second one.
@@ -436,3 +456,70 @@ class ConflictOfInterest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.withdrawn_at is None
+
+# --- Messages and documents (the member's side) ---
+
+
+def enquiry_file_storage():
+    """The named storage for enquiry documents: never under MEDIA_URL or the static files."""
+    from django.core.files.storage import storages
+
+    return storages["enquiry_files"]
+
+
+class EnquiryMessage(models.Model):
+    """A message in an enquiry's conversation between the practice and the LMC.
+
+    Members see these; staff notes are kept apart and never shown to them.
+    """
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="messages")
+    # Empty once the author's account is closed; `from_lmc` still says which side wrote it.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="enquiry_messages"
+    )
+    from_lmc = models.BooleanField()
+    text = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    # When LMC staff first opened a member's message (empty: unread by the LMC).
+    read_by_lmc_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["enquiry", "created_at"], name="enq_message_enquiry_idx")]
+
+    def __str__(self) -> str:
+        side = "LMC" if self.from_lmc else "member"
+        return f"Message from the {side} on {self.created_at:%d %b %Y %H:%M}"
+
+
+class EnquiryFile(models.Model):
+    """A document attached to a message, stored in the `enquiry_files` storage."""
+
+    message = models.ForeignKey(EnquiryMessage, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(storage=enquiry_file_storage, upload_to="enquiries/%Y/%m/", max_length=300)
+    name = models.CharField(max_length=200, help_text="The file's name, as shown and downloaded.")
+    kind = models.CharField(max_length=10)  # enquiries.files.KINDS
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EnquiryDraft(models.Model):
+    """What a member has typed into the Request support form and not yet sent.
+
+    Kept on the server (never in the browser: practice computers are shared),
+    seen only by its author, deleted when sent or 30 days after its last change.
+    """
+
+    author = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enquiry_draft")
+    data = models.JSONField(default=dict)
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Draft enquiry by {self.author} ({self.updated_at:%d %b %Y %H:%M})"

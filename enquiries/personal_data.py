@@ -1,20 +1,28 @@
 """The enquiries section of a person's subject access export (see privacy/personal_data.py).
 
-Only enquiries the person submitted, with what they wrote, what the LMC
-agreed with them and how the status changed. No staff-only notes, and no
+Only enquiries the person submitted, with what they wrote, who they shared
+them with, what the LMC agreed with them (the plan and outcome exactly as
+their enquiry page shows them) and how the status changed; the messages on
+those enquiries and every message the person wrote elsewhere, with the names
+of their documents; and their unsent draft. No staff-only notes, and no
 officer's name: the officer appears as "your LMC officer".
 """
 
 from typing import Any
 
+from django.db.models import Q
+
 from members.models import User
 
-from .models import Enquiry, Scope, Status, Topic
+from .models import Enquiry, EnquiryDraft, EnquiryMessage, Scope, Sharing, Status, Topic
 
 
 def collect(user: User) -> dict[str, list[dict[str, Any]]]:
     enquiries = list(
-        Enquiry.objects.filter(submitted_by=user).select_related("practice", "pcn").order_by("submitted_at", "pk")
+        Enquiry.objects.filter(submitted_by=user)
+        .select_related("practice", "pcn")
+        .prefetch_related("shared_with")
+        .order_by("submitted_at", "pk")
     )
     references = {e.pk: e.reference for e in enquiries}
     timeline: list[dict[str, Any]] = []
@@ -46,11 +54,42 @@ def collect(user: User) -> dict[str, list[dict[str, Any]]]:
                 "officer": "your LMC officer" if e.assigned_to_id else "",
                 "first_contact_due": e.first_contact_due_at,
                 "first_contact": e.first_contact_at,
-                "plan": e.plan,
-                "outcome": e.outcome,
+                "who_can_see_it": Sharing(e.sharing).label,
+                "shared_with": ", ".join(
+                    sorted(u.get_full_name() or u.email for u in e.shared_with.all())
+                ),
+                "plan": e.plan if e.plan_published_at else "",
+                "plan_written": e.plan_published_at,
+                "outcome": e.outcome if e.outcome_published_at else "",
+                "outcome_written": e.outcome_published_at,
+                "chased": e.chased_at,
                 "closed": e.closed_at,
             }
             for e in enquiries
         ],
         "enquiry_status_history": timeline,
+        "enquiry_messages": _messages(user, references),
+        "enquiry_drafts": [
+            {"saved": draft.updated_at, **draft.data} for draft in EnquiryDraft.objects.filter(author=user)
+        ],
     }
+
+
+def _messages(user: User, own_enquiries: dict[int, str]) -> list[dict[str, Any]]:
+    """The conversation on the person's own enquiries, and their own messages on colleagues' enquiries."""
+    rows = (
+        EnquiryMessage.objects.filter(Q(enquiry_id__in=own_enquiries) | Q(author=user))
+        .select_related("enquiry")
+        .prefetch_related("files")
+        .order_by("enquiry__reference", "created_at", "pk")
+    )
+    return [
+        {
+            "reference": m.enquiry.reference,
+            "sent": m.created_at,
+            "from": "you" if m.author_id == user.pk else ("your LMC officer" if m.from_lmc else "a colleague"),
+            "text": m.text,
+            "documents": ", ".join(f"{f.name} ({f.size} bytes)" for f in m.files.all()),
+        }
+        for m in rows
+    ]

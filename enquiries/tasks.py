@@ -6,7 +6,7 @@ from mail.services import emails_deliver_due
 
 from . import services
 
-__all__ = ["anonymise_enquiries_past_retention", "resume_ended_pcn_pauses", "send_sla_reminders"]
+__all__ = ["anonymise_enquiries_past_retention", "delete_old_enquiry_drafts", "resume_ended_pcn_pauses", "send_sla_reminders"]
 
 
 @shared_task(name="enquiries.tasks.send_sla_reminders", ignore_result=True, expires=15 * 60)
@@ -31,3 +31,9 @@ def resume_ended_pcn_pauses() -> int:
 def anonymise_enquiries_past_retention() -> int:
     """Anonymise closed enquiries past their topic's retention period; return how many."""
     return len(services.enquiries_anonymise_due())
+
+
+@shared_task(name="enquiries.tasks.delete_old_enquiry_drafts", ignore_result=True, expires=6 * 3600)
+def delete_old_enquiry_drafts() -> int:
+    """Delete Request support drafts untouched for 30 days; return how many."""
+    return services.enquiry_drafts_delete_expired()

@@ -10,6 +10,11 @@ urlpatterns = [
     path("", views.enquiry_list, name="list"),
     path("new/", views.enquiry_submit_view, name="submit"),
     path("new/due-time/", views.due_preview, name="due_preview"),
+    path("new/draft/", views.enquiry_draft_save_view, name="draft_save"),
     re_path(rf"^{REFERENCE}/$", views.enquiry_detail, name="detail"),
     re_path(rf"^{REFERENCE}/sent/$", views.enquiry_submitted, name="submitted"),
+    re_path(rf"^{REFERENCE}/messages/$", views.enquiry_message_send_view, name="message_send"),
+    re_path(rf"^{REFERENCE}/files/(?P<file_id>\d+)/$", views.enquiry_file_download, name="file_download"),
+    re_path(rf"^{REFERENCE}/chase/$", views.enquiry_chase_view, name="chase"),
+    re_path(rf"^{REFERENCE}/sharing/$", views.enquiry_sharing_view, name="sharing"),
 ]

@@ -20,3 +20,6 @@ urlpatterns = [
     path("account/your-data/", include("privacy.urls")),
     path("", include("members.urls")),
 ]
+
+# The portal's own error pages (see lmcportal/errors.py; 403 and 404 use templates/403.html and 404.html).
+handler500 = "lmcportal.errors.server_error"

@@ -43,6 +43,16 @@ def _enquiry(practice_b) -> Target:
     return Target({"reference": enquiry.reference}, [enquiry.reference, enquiry.summary])
 
 
+def _enquiry_document(practice_b) -> Target:
+    from tests.enquiries.conversation_support import message_with_pdf
+
+    message = message_with_pdf(practice=practice_b, text="Practice B's draft partnership agreement")
+    document = message.files.get()
+    return Target(
+        {"reference": message.enquiry.reference, "file_id": document.pk}, [message.enquiry.reference, message.text]
+    )
+
+
 def _booking(practice_b) -> Target:
     booking = BookingFactory(user=manager(practice=practice_b), session__title="Practice B's private session")
     return Target({"pk": booking.pk}, [])
@@ -78,6 +88,10 @@ def _mentoring(practice_b) -> Target:
 BUILDERS = {
     "enquiries:detail": _enquiry,
     "enquiries:submitted": _enquiry,
+    "enquiries:message_send": _enquiry,
+    "enquiries:chase": _enquiry,
+    "enquiries:sharing": _enquiry,
+    "enquiries:file_download": _enquiry_document,
     "programmes:booking_cancel": _booking,
     "programmes:booking_calendar": _booking,
     "programmes:plan_detail": _review,

@@ -1,21 +1,34 @@
-"""What a member may read. The access rule lives here, once: a member sees the
-enquiries of the practices they actively belong to, and nothing else."""
+"""What a member may read. The access rule lives here, once.
+
+A member sees an enquiry of a practice they actively belong to when they sent
+it, when it is shared with everyone at the practice, or when its sender named
+them. Every member-facing read (lists, counts, the detail page, messages,
+files, emails to members) goes through `enquiry_list_for_member` or
+`enquiry_member_readers`, which apply that one rule.
+"""
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from members.models import User
+from members.models import Membership, User
 from members.selectors import practices_for_user
 
 from .. import sla
-from ..models import Enquiry, PcnSupportPause, Status
+from ..models import Enquiry, EnquiryDraft, EnquiryFile, EnquiryMessage, OPEN_STATUSES, PcnSupportPause, Sharing, Status
 
 __all__ = [
     "TimelineEntry",
+    "enquiry_draft_get_for_member",
+    "enquiry_file_get_for_member",
     "enquiry_get_for_member",
     "enquiry_list_for_member",
+    "enquiry_member_readers",
+    "enquiry_messages_for_member",
+    "enquiry_open_count_for_member",
+    "enquiry_sharing_choices",
+    "enquiry_recent_duplicate",
     "enquiry_timeline_for_member",
     "pcn_support_pause_current",
 ]
@@ -45,18 +58,100 @@ class TimelineEntry:
         return sla.describe_moment(self.at)
 
 
+def _may_see(user: User) -> Q:
+    """The sharing part of the rule: sent by them, shared with the practice, or naming them."""
+    named = Exists(Enquiry.shared_with.through.objects.filter(enquiry_id=OuterRef("pk"), user_id=user.pk))
+    return Q(submitted_by_id=user.pk) | Q(sharing=Sharing.PRACTICE) | (Q(sharing=Sharing.NAMED) & named)
+
+
 def enquiry_list_for_member(*, user: User) -> QuerySet[Enquiry]:
-    """Return the enquiries of every practice the user belongs to, newest first."""
+    """Return the enquiries the user may see, newest first.
+
+    Only enquiries of practices they actively belong to, and of those only the
+    ones they sent, the ones shared with everyone at the practice, and the
+    ones whose sender named them.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Enquiry.objects.none()
     practice_ids = practices_for_user(user=user).values("pk")
     return (
         Enquiry.objects.filter(practice__in=practice_ids)
-        .select_related("practice", "submitted_by")
+        .filter(_may_see(user))
+        .select_related("practice", "submitted_by", "pcn")
         .order_by("-submitted_at", "-pk")
     )
 
 
+def enquiry_open_count_for_member(*, user: User) -> int:
+    """Return how many open enquiries the user may see (the dashboard's count)."""
+    return enquiry_list_for_member(user=user).filter(status__in=OPEN_STATUSES).count()
+
+
+def enquiry_member_readers(*, enquiry: Enquiry) -> list[User]:
+    """Return the members who may see `enquiry`, by the same rule as `enquiry_list_for_member`.
+
+    For emails to the practice's side: nobody else is ever sent one.
+    """
+    candidates = User.objects.filter(
+        Exists(Membership.objects.filter(user_id=OuterRef("pk"), practice_id=enquiry.practice_id, is_active=True)),
+        is_active=True,
+    ).order_by("pk")
+    return [user for user in candidates if enquiry_list_for_member(user=user).filter(pk=enquiry.pk).exists()]
+
+
+def enquiry_sharing_choices(*, practice_id: int, sender: User) -> QuerySet[User]:
+    """Return the colleagues a sender may name: active members of the practice, not the sender."""
+    return (
+        User.objects.filter(
+            Exists(Membership.objects.filter(user_id=OuterRef("pk"), practice_id=practice_id, is_active=True)),
+            is_active=True,
+        )
+        .exclude(pk=sender.pk)
+        .order_by("first_name", "last_name", "email")
+    )
+
+
+def enquiry_messages_for_member(*, enquiry: Enquiry) -> QuerySet[EnquiryMessage]:
+    """Return an enquiry's conversation, oldest first, with files (the caller got `enquiry` through the rule)."""
+    return enquiry.messages.select_related("author").prefetch_related("files").order_by("created_at", "pk")
+
+
+def enquiry_file_get_for_member(*, user: User, reference: str, file_id: int) -> EnquiryFile | None:
+    """Return a document on an enquiry the user may see, or None."""
+    return (
+        EnquiryFile.objects.filter(
+            pk=file_id,
+            message__enquiry__in=enquiry_list_for_member(user=user).filter(reference=reference).values("pk"),
+        )
+        .select_related("message__enquiry")
+        .first()
+    )
+
+
+def enquiry_draft_get_for_member(*, user: User) -> EnquiryDraft | None:
+    """Return the user's own unsent draft of the Request support form, or None."""
+    if not user.is_authenticated:
+        return None
+    return EnquiryDraft.objects.filter(author=user).first()
+
+
+def enquiry_recent_duplicate(*, user: User, summary: str, details: str, since: datetime) -> Enquiry | None:
+    """Return the user's own enquiry sent since `since` with this summary or these details, or None.
+
+    The same summary and details is a resend; one of them the same is an
+    edited resend (Back, change a sentence, Send again), which a browser that
+    fetched the form afresh sends with a new form token.
+    """
+    return (
+        Enquiry.objects.filter(submitted_by=user, submitted_at__gte=since, anonymised_at__isnull=True)
+        .filter(Q(summary=summary) | Q(details=details))
+        .order_by("-submitted_at", "-pk")
+        .first()
+    )
+
+
 def enquiry_get_for_member(*, user: User, reference: str) -> Enquiry | None:
-    """Return the user's practice's enquiry with this reference, or None (another practice's is None too)."""
+    """Return the enquiry with this reference if the user may see it, or None (whoever's it is)."""
     return enquiry_list_for_member(user=user).filter(reference=reference).first()
 
 

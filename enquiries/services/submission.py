@@ -1,7 +1,8 @@
 """Submitting an enquiry, and pausing or resuming support to PCNs."""
 
 import uuid
-from datetime import date, datetime
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,15 +22,20 @@ from ..models import (
     SUMMARY_MAX_LENGTH,
     URGENT_REASON_MAX_LENGTH,
     Enquiry,
+    EnquiryDraft,
     PcnSupportPause,
     ReferenceCounter,
     Scope,
+    Sharing,
     Status,
     Topic,
 )
-from ..selectors.member import pcn_support_pause_current
+from ..selectors.member import enquiry_list_for_member, enquiry_recent_duplicate, pcn_support_pause_current
+from .conversation import enquiry_sharing_check
 
 __all__ = [
+    "DUPLICATE_WINDOW",
+    "EnquiryAlreadySent",
     "too_long_message",
     "enquiry_submit",
     "pcn_support_pause",
@@ -37,6 +43,41 @@ __all__ = [
     "pcn_support_resume",
     "pcn_support_resume_due",
 ]
+
+# The same person sending the same summary or details within this time is
+# shown the enquiry they already sent (and what changed) and asked whether
+# they meant to send another.
+DUPLICATE_WINDOW = timedelta(hours=24)
+# The fields a member may have changed between sending and sending again.
+COMPARED_FIELDS = [
+    ("summary", "Summary"),
+    ("details", "Details"),
+    ("urgent_reason", "Why it is urgent"),
+    ("preferred_contact_times", "Best times to contact you"),
+    ("contact_phone", "Phone number"),
+]
+
+
+class EnquiryAlreadySent(Exception):
+    """The member has already sent this enquiry: nothing new was made.
+
+    `changes` lists (label, what was sent, what is sent now) for each field
+    that differs; empty when the same words were sent again.
+    """
+
+    def __init__(self, *, enquiry: Enquiry, changes: list[tuple[str, str, str]], same_form: bool):
+        super().__init__(f"{enquiry.reference} was already sent")
+        self.enquiry = enquiry
+        self.changes = changes
+        self.same_form = same_form
+
+
+def _changes(enquiry: Enquiry, fields: dict) -> list[tuple[str, str, str]]:
+    return [
+        (label, getattr(enquiry, name), fields[name])
+        for name, label in COMPARED_FIELDS
+        if getattr(enquiry, name) != fields[name]
+    ]
 
 
 def too_long_message(*, what: str, limit: int, length: int) -> str:
@@ -134,16 +175,27 @@ def enquiry_submit(
     preferred_contact_times: str = "",
     contact_phone: str = "",
     submission_token: uuid.UUID | None = None,
+    sharing: str = Sharing.ONLY_ME,
+    shared_with: Iterable[User] = (),
+    allow_duplicate: bool = False,
     now: datetime | None = None,
 ) -> Enquiry:
     """Record a member's enquiry, start its first-contact clock and queue the emails.
 
-    Raise ValidationError (keyed by form field) for bad input or a practice the
-    user does not belong to. A PCN-scope enquiry made while PCN support is
-    paused is held: status on hold, no due time. With a `submission_token`
-    already used by this member, return that enquiry instead of making another.
-    The acknowledgement and the triage notice are written to the outbox in the
-    same transaction as the enquiry, so they go out once it is committed.
+    Raise ValidationError (keyed by form field) for bad input, a practice the
+    user does not belong to, or a named colleague who is not a member of that
+    practice. `sharing` says who at the practice may see it (only the sender
+    by default). A PCN-scope enquiry made while PCN support is paused is held:
+    status on hold, no due time.
+
+    Nothing is sent twice by accident. With a `submission_token` already used
+    by this member, return that enquiry if the words are the same, and raise
+    EnquiryAlreadySent with the changes if they were edited. Unless
+    `allow_duplicate`, the same summary or details from the same person
+    within 24 hours raise EnquiryAlreadySent too. Sending deletes the member's
+    draft. The acknowledgement and the triage notice are written to the
+    outbox in the same transaction as the enquiry, so they go out once it is
+    committed.
     """
     now = now or timezone.now()
     fields = {
@@ -157,27 +209,45 @@ def enquiry_submit(
         "contact_phone": contact_phone.strip(),
     }
     _check(submitted_by=submitted_by, practice=practice, **fields)
+    named = enquiry_sharing_check(practice=practice, sender=submitted_by, sharing=sharing, shared_with=shared_with)
     if submission_token is not None:
-        existing = _existing_for_token(submitted_by=submitted_by, token=submission_token)
+        existing = _existing_for_token(submitted_by=submitted_by, token=submission_token, fields=fields)
         if existing is not None:
             return existing
     try:
         with transaction.atomic():
-            return _create(
-                submitted_by=submitted_by, practice=practice, submission_token=submission_token, now=now, **fields
+            enquiry = _create(
+                submitted_by=submitted_by,
+                practice=practice,
+                submission_token=submission_token,
+                allow_duplicate=allow_duplicate,
+                sharing=sharing,
+                named=named,
+                now=now,
+                **fields,
             )
+            return enquiry
     except IntegrityError:
         # A second click with the same token got in between our check and our insert.
-        existing = _existing_for_token(submitted_by=submitted_by, token=submission_token) if submission_token else None
+        existing = (
+            _existing_for_token(submitted_by=submitted_by, token=submission_token, fields=fields)
+            if submission_token
+            else None
+        )
         if existing is None:
             raise
         return existing
 
 
-def _existing_for_token(*, submitted_by: User, token: uuid.UUID) -> Enquiry | None:
+def _existing_for_token(*, submitted_by: User, token: uuid.UUID, fields: dict) -> Enquiry | None:
+    """Return the enquiry this form already made, if the same words were sent; raise if they were edited."""
     existing = Enquiry.objects.filter(submission_token=token).first()
     if existing is not None and existing.submitted_by_id != submitted_by.pk:
         raise ValidationError("This form has already been used. Please open a new form and try again.")
+    if existing is not None and existing.anonymised_at is None:
+        changes = _changes(existing, fields)
+        if changes:
+            raise EnquiryAlreadySent(enquiry=existing, changes=changes, same_form=True)
     return existing
 
 
@@ -193,14 +263,33 @@ def _save_with_history(enquiry: Enquiry, *, by: User | None, at: datetime) -> No
 
 
 def _create(
-    *, submitted_by: User, practice: Practice, scope: str, urgent: bool, now: datetime, submission_token, **fields
+    *,
+    submitted_by: User,
+    practice: Practice,
+    scope: str,
+    urgent: bool,
+    now: datetime,
+    submission_token,
+    allow_duplicate: bool,
+    sharing: str,
+    named: list[User],
+    **fields,
 ) -> Enquiry:
     counter = _lock_counter(year=now.astimezone(sla.LONDON).year)
     if submission_token is not None:
         # A twin request may have committed while we waited for the lock.
-        existing = _existing_for_token(submitted_by=submitted_by, token=submission_token)
+        existing = _existing_for_token(
+            submitted_by=submitted_by, token=submission_token, fields={"urgent": urgent, **fields}
+        )
         if existing is not None:
             return existing
+    if not allow_duplicate:
+        # Checked under the counter's lock, so two tabs sending at once find each other.
+        duplicate = enquiry_recent_duplicate(
+            user=submitted_by, summary=fields["summary"], details=fields["details"], since=now - DUPLICATE_WINDOW
+        )
+        if duplicate is not None:
+            raise EnquiryAlreadySent(enquiry=duplicate, changes=_changes(duplicate, fields), same_form=False)
     pause = None
     if scope == Scope.PCN:
         # Locked so a resume running now either sees this enquiry as held or
@@ -214,6 +303,7 @@ def _create(
         scope=scope,
         pcn_id=practice.pcn_id if scope == Scope.PCN else None,
         urgent=urgent,
+        sharing=sharing,
         submitted_at=now,
         **fields,
     )
@@ -225,6 +315,8 @@ def _create(
         enquiry.first_contact_due_at = sla.first_contact_due(now, urgent=urgent)
     enquiry.full_clean()
     _save_with_history(enquiry, by=submitted_by, at=now)
+    enquiry.shared_with.set(named)
+    EnquiryDraft.objects.filter(author=submitted_by).delete()
     _queue_submission_emails(enquiry=enquiry, pause=pause, now=now)
     return enquiry
 
@@ -285,7 +377,10 @@ def pcn_support_resume(*, by: User | None = None, now: datetime | None = None) -
             enquiry.first_contact_due_at = sla.first_contact_due(now, urgent=enquiry.urgent)
             enquiry.full_clean()
             _save_with_history(enquiry, by=by, at=now)
-            if enquiry.submitted_by and enquiry.submitted_by.email:
+            # Only to a sender who may still see it (the member selector's rule):
+            # someone who has left the practice is not told about its enquiries.
+            sender = enquiry.submitted_by
+            if sender and sender.email and enquiry_list_for_member(user=sender).filter(pk=enquiry.pk).exists():
                 email_queue(
                     to=[enquiry.submitted_by.email],
                     template="enquiries/email/support_resumed",

@@ -15,6 +15,7 @@ from members.models import User
 
 from ..models import AFTER_FIRST_CONTACT, Enquiry, StaffNote, Status
 from ..selectors.visibility import enquiry_is_visible_to_staff, officer_is_conflicted_with
+from .conversation import enquiry_published_notify
 
 __all__ = [
     "CONTACT_METHODS",
@@ -143,8 +144,11 @@ def enquiry_agree_plan(*, enquiry: Enquiry, plan: str, by: User) -> Enquiry:
         raise ValidationError("Enter the plan agreed with the practice.")
     reason = "Plan revised" if enquiry.status == Status.PLAN_AGREED else "Plan agreed"
     enquiry.plan = plan.strip()
+    enquiry.plan_published_at = timezone.now()  # member-facing: shown on their page from now
     enquiry.status = Status.PLAN_AGREED
-    return _save(enquiry, by=by, reason=reason)
+    _save(enquiry, by=by, reason=reason)
+    enquiry_published_notify(enquiry=enquiry, what="plan", at=enquiry.plan_published_at)
+    return enquiry
 
 
 @transaction.atomic
@@ -186,7 +190,10 @@ def enquiry_close(*, enquiry: Enquiry, outcome: str, by: User) -> Enquiry:
     enquiry.outcome = outcome.strip()
     enquiry.status = Status.CLOSED
     enquiry.closed_at = timezone.now()
-    return _save(enquiry, by=by, reason="Closed")
+    enquiry.outcome_published_at = enquiry.closed_at  # member-facing: shown on their page from now
+    _save(enquiry, by=by, reason="Closed")
+    enquiry_published_notify(enquiry=enquiry, what="outcome", at=enquiry.outcome_published_at)
+    return enquiry
 
 
 def staff_note_add(*, enquiry: Enquiry, text: str, author: User) -> StaffNote:

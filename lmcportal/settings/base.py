@@ -111,9 +111,19 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/chart.js", NODE_MODULES / "chart.js" / "dist"),
 ]
+# Documents members and officers attach to enquiry messages: their own named
+# storage, outside MEDIA_URL and the static files, with no public URL; they
+# are served only by enquiries.views.enquiry_file_download after an access
+# check. In production point ENQUIRY_FILES_BACKEND at django-storages' S3
+# backend (with its own OPTIONS) so several web nodes share the files.
+ENQUIRY_FILES_DIR = Path(env("ENQUIRY_FILES_DIR", default=str(BASE_DIR / "var" / "enquiry_files")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "enquiry_files": {
+        "BACKEND": env("ENQUIRY_FILES_BACKEND", default="django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": {"location": str(ENQUIRY_FILES_DIR), "base_url": None},
+    },
 }
 
 # --- Authentication (django-allauth) -----------------------------------------
@@ -256,6 +266,12 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- The LMC ------------------------------------------------------------------
 LMC_NAME = env("LMC_NAME", default="Demo Local Medical Committee")
 LMC_TRIAGE_EMAIL = env("LMC_TRIAGE_EMAIL", default="support@lmc.example.org")
+# How members reach the LMC: in the footer, on the enquiry pages, the error
+# pages and every email to a member (members.contact.lmc_contact reads them).
+LMC_PHONE = env("LMC_PHONE", default="")
+LMC_EMAIL = env("LMC_EMAIL", default=LMC_TRIAGE_EMAIL)
+LMC_ADDRESS = env("LMC_ADDRESS", default="")
+LMC_OFFICE_HOURS = env("LMC_OFFICE_HOURS", default="")
 LMC_BANK_HOLIDAY_REGION = env("LMC_BANK_HOLIDAY_REGION", default="ENG")
 LMC_CLOSE_OF_BUSINESS = env("LMC_CLOSE_OF_BUSINESS", default="17:00")
 LMC_URGENT_HOURS = env.int("LMC_URGENT_HOURS", default=48)
@@ -282,6 +298,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 SESSION_COOKIE_HTTPONLY = True
+# A failed CSRF check gets the portal's own page (a fresh form on the login page).
+CSRF_FAILURE_VIEW = "lmcportal.errors.csrf_failure"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
 # Staff sessions end after this long without a request (sliding expiry).
 LMC_STAFF_SESSION_IDLE_SECONDS = env.int("LMC_STAFF_SESSION_IDLE_SECONDS", default=30 * 60)

@@ -25,3 +25,19 @@ def error_summary(*forms):
             for error in errors:
                 items.append({"anchor": anchor, "label": label, "message": error})
     return {"items": items}
+
+
+@register.simple_tag
+def lmc_contact_text():
+    """The LMC's contact details as plain-text lines, for the foot of every email to a member."""
+    from members.contact import lmc_contact_text as text
+
+    return text()
+
+
+@register.inclusion_tag("includes/lmc_contact.html")
+def lmc_contact_block(heading="Contact the LMC", heading_level=2):
+    """The LMC's phone, email, address and office hours, for a page."""
+    from members.contact import lmc_contact
+
+    return {"contact": lmc_contact(), "heading": heading, "heading_tag": f"h{heading_level}"}

@@ -88,6 +88,19 @@
   }
 
   function setUpSubmitOnce(form) {
+    // A page restored by Back (back/forward cache) must not keep its button
+    // disabled: the server shows the enquiry already sent if it is sent again.
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) {
+        form.removeAttribute("data-submitting");
+        form.querySelectorAll("[data-submit-once]").forEach(function (button) {
+          button.disabled = false;
+          if (button.getAttribute("data-label")) {
+            button.textContent = button.getAttribute("data-label");
+          }
+        });
+      }
+    });
     form.addEventListener("submit", function (event) {
       if (form.getAttribute("data-submitting") === "true") {
         event.preventDefault();
@@ -95,10 +108,80 @@
       }
       form.setAttribute("data-submitting", "true");
       form.querySelectorAll("[data-submit-once]").forEach(function (button) {
+        button.setAttribute("data-label", button.textContent);
         button.disabled = true;
         button.textContent = "Sending…";
       });
     });
+  }
+
+  // Drafts live on the server only (practice computers are shared): saved
+  // every 30 seconds when something changed, and when the page is left.
+  function setUpDraft(form) {
+    var url = form.getAttribute("data-draft-url");
+    var status = form.querySelector("[data-draft-status]");
+    if (!url) {
+      return;
+    }
+    var dirty = false;
+    var sending = false;
+    function body() {
+      var data = new FormData(form);
+      data.delete("submission_token");
+      return data;
+    }
+    function save() {
+      if (!dirty || sending) {
+        return;
+      }
+      dirty = false;
+      fetch(url, { method: "POST", body: body(), credentials: "same-origin", redirect: "manual",
+                   headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (response.type === "opaqueredirect" || response.status === 302 || response.status === 403) {
+            if (status) {
+              status.textContent = "You have been logged out, so your latest changes are not saved. " +
+                "Copy what you have typed, log in again in a new tab, then come back to send it.";
+              status.classList.add("text-danger");
+            }
+            return null;
+          }
+          return response.ok ? response.json() : null;
+        })
+        .then(function (data) {
+          if (data && data.saved && status) {
+            status.textContent = "Draft saved on the LMC's server at " + data.at + ". It is deleted when you send it.";
+          }
+        })
+        .catch(function () {
+          dirty = true;
+        });
+    }
+    form.addEventListener("input", function () { dirty = true; });
+    form.addEventListener("change", function () { dirty = true; });
+    form.addEventListener("submit", function () { sending = true; });
+    window.setInterval(save, 30000);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden" && dirty && !sending && navigator.sendBeacon) {
+        dirty = false;
+        navigator.sendBeacon(url, body());
+      }
+    });
+  }
+
+  function setUpSharedWith(form) {
+    var box = form.querySelector("[data-shared-with]");
+    if (!box) {
+      return;
+    }
+    function sync() {
+      var named = form.querySelector("input[name='sharing'][value='named']");
+      box.hidden = !(named && named.checked) && !box.querySelector(".is-invalid");
+    }
+    form.querySelectorAll("input[name='sharing']").forEach(function (input) {
+      input.addEventListener("change", sync);
+    });
+    sync();
   }
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -107,6 +190,8 @@
       setUpUrgentReason(form);
       setUpCounters(form);
       setUpSubmitOnce(form);
+      setUpDraft(form);
+      setUpSharedWith(form);
     });
   });
 })();

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from enquiries.models import Enquiry, PcnSupportPause, Scope, Status, Topic
+from enquiries.models import Enquiry, PcnSupportPause, Scope, Sharing, Status, Topic
 from tests.enquiries.factories import EnquiryFactory
 from tests.enquiries.test_submission import submit
 from tests.factories import MembershipFactory, PracticeFactory, StaffFactory, UserFactory
@@ -203,8 +203,8 @@ def test_preview_needs_a_member(client, db):
 
 
 def test_our_enquiries_lists_the_practices_enquiries_only(member_client, practice, other_practice):
-    ours = EnquiryFactory(practice=practice)
-    theirs = EnquiryFactory(practice=other_practice)
+    ours = EnquiryFactory(practice=practice, sharing=Sharing.PRACTICE)
+    theirs = EnquiryFactory(practice=other_practice, sharing=Sharing.PRACTICE)
 
     page = member_client.get(reverse("enquiries:list")).content.decode()
 
@@ -217,7 +217,8 @@ def test_our_enquiries_covers_every_practice_of_the_member(client, practice):
     user = MembershipFactory(practice=practice).user
     MembershipFactory(user=user, practice=second)
     client.force_login(user)
-    first_enquiry, second_enquiry = EnquiryFactory(practice=practice), EnquiryFactory(practice=second)
+    first_enquiry = EnquiryFactory(practice=practice, sharing=Sharing.PRACTICE)
+    second_enquiry = EnquiryFactory(practice=second, sharing=Sharing.PRACTICE)
 
     page = client.get(reverse("enquiries:list")).content.decode()
 
@@ -225,7 +226,7 @@ def test_our_enquiries_covers_every_practice_of_the_member(client, practice):
 
 
 def test_our_enquiries_does_not_show_what_anyone_wrote(member_client, practice):
-    enquiry = EnquiryFactory(practice=practice, summary="The practice manager is being bullied")
+    enquiry = EnquiryFactory(practice=practice, summary="The practice manager is being bullied", sharing=Sharing.PRACTICE)
 
     page = member_client.get(reverse("enquiries:list")).content.decode()
 
@@ -234,7 +235,7 @@ def test_our_enquiries_does_not_show_what_anyone_wrote(member_client, practice):
 
 
 def test_our_enquiries_query_count_does_not_grow_with_the_list(member_client, practice, django_assert_max_num_queries):
-    EnquiryFactory.create_batch(30, practice=practice)
+    EnquiryFactory.create_batch(30, practice=practice, sharing=Sharing.PRACTICE)
 
     with django_assert_max_num_queries(5):
         response = member_client.get(reverse("enquiries:list"))
@@ -297,9 +298,14 @@ def test_anonymous_visitor_is_sent_to_log_in(client, practice):
 # --- Detail page -------------------------------------------------------------------
 
 
-def _submitted_by(member, practice):
+def _submitted_by(member, practice, **overrides):
     return submit(
-        member, practice, summary="Partners in dispute", details="The details only the sender should see.", now=MONDAY_11PM
+        member,
+        practice,
+        summary="Partners in dispute",
+        details="The details only the sender should see.",
+        now=MONDAY_11PM,
+        **overrides,
     )
 
 
@@ -333,7 +339,7 @@ def test_sender_sees_what_they_wrote(member_client, member, practice):
 
 
 def test_colleague_at_the_practice_sees_progress_but_not_what_was_written(client, member, practice):
-    enquiry = _submitted_by(member, practice)
+    enquiry = _submitted_by(member, practice, sharing=Sharing.PRACTICE)
     colleague = MembershipFactory(practice=practice).user
     client.force_login(colleague)
 

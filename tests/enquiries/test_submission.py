@@ -28,6 +28,9 @@ def submit(user, practice, **overrides):
         "summary": "Two partners no longer speak to each other",
         "details": "Partner A refuses to sign the new partnership agreement; meetings end in shouting.",
         "now": MONDAY_10AM,
+        # These tests send the same words again on purpose; the duplicate
+        # guard has its own tests (tests/enquiries/test_duplicates_and_drafts.py).
+        "allow_duplicate": True,
     }
     fields.update(overrides)
     return enquiry_submit(**fields)

@@ -28,6 +28,7 @@ from ...selectors.staff import TRIAGE_ORDERING, enquiry_list_for_staff, support_
 from ...selectors.visibility import unconflicted_officer_exists
 from ...services import triage as services
 from ...sla import SLA_STATE_LABELS, SlaState, sla_in_words, urgent_promise
+from ..conversation import MESSAGE_WAITING, EnquiryConversationAdminMixin
 from ..data_protection import EnquiryDataProtectionAdminMixin
 from .display import officer_name
 from .export import enquiries_csv_response
@@ -94,8 +95,10 @@ JOURNEY_FIELDS = [
     "closed_at",
     "journey_history",
 ]
+
+
 @admin.register(Enquiry)
-class EnquiryAdmin(EnquiryDataProtectionAdminMixin, admin.ModelAdmin):
+class EnquiryAdmin(EnquiryConversationAdminMixin, EnquiryDataProtectionAdminMixin, admin.ModelAdmin):
     # What needs doing next comes first: on a laptop screen the right-hand
     # columns scroll out of sight beside the filters.
     list_display = [
@@ -108,6 +111,7 @@ class EnquiryAdmin(EnquiryDataProtectionAdminMixin, admin.ModelAdmin):
         "status",
         "assigned_display",
         "scope",
+        "message_waiting_display",
     ]
     list_display_links = ["reference"]
     list_filter = [
@@ -142,7 +146,7 @@ class EnquiryAdmin(EnquiryDataProtectionAdminMixin, admin.ModelAdmin):
         # of interest apply here, and so in the changelist, search, actions,
         # steps, change page, history and export.
         return enquiry_list_for_staff(user=request.user, now=timezone.now()).annotate(
-            has_unconflicted_officer=unconflicted_officer_exists()
+            has_unconflicted_officer=unconflicted_officer_exists(), message_waiting=MESSAGE_WAITING
         )
 
     def get_ordering(self, request):

@@ -86,7 +86,8 @@ class PlanForm(StepForm):
     plan = forms.CharField(
         label="Plan agreed with the practice",
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="What the LMC will do, what the practice will do, and by when.",
+        help_text="What the LMC will do, what the practice will do, and by when. Shown to the practice, "
+        "who are emailed that it is there: keep working notes in a staff note.",
         error_messages={"required": "Enter the plan agreed with the practice."},
     )
 
@@ -95,6 +96,7 @@ class OutcomeForm(StepForm):
     outcome = forms.CharField(
         label="Outcome",
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="How the enquiry ended. This stays on the record.",
+        help_text="How the enquiry ended. Shown to the practice, who are emailed that it is there: "
+        "keep working notes in a staff note.",
         error_messages={"required": "Enter the outcome before closing."},
     )
