@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from enquiries.models import Sharing
 from enquiries.services import enquiry_agree_plan, enquiry_close, enquiry_record_first_contact, staff_note_add
-from members.personal_data import personal_data_collect
+from privacy.personal_data import personal_data_collect
 from members.permissions import OFFICERS
 from tests.conftest import give_totp
 from tests.enquiries.factories import EnquiryFactory

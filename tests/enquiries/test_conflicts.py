@@ -417,6 +417,22 @@ def test_enquiry_with_a_free_officer_is_not_counted(officer, colleague, practice
 # --- One selector for every staff read: walk every enquiries admin URL ---------------------------
 
 
+def _document_on(enquiry):
+    """A member's message on `enquiry` with a PDF, stored through the enquiry storage."""
+    from django.utils import timezone
+
+    from enquiries.models import EnquiryFile, EnquiryMessage
+    from tests.enquiries.conversation_support import PDF, upload
+
+    message = EnquiryMessage.objects.create(
+        enquiry=enquiry, author=enquiry.submitted_by, from_lmc=False, text="The agreement", created_at=timezone.now()
+    )
+    document = EnquiryFile(message=message, name="agreement.pdf", kind="pdf", size=len(PDF), created_at=timezone.now())
+    document.file.save("agreement.pdf", upload("agreement.pdf", PDF), save=False)
+    document.save()
+    return document
+
+
 def _admin_urls_of_enquiries(enquiry, access_row, conflict):
     """Every URL the admin serves for the enquiries app, with object ids filled in."""
     from django.contrib import admin
@@ -442,6 +458,8 @@ def _admin_urls_of_enquiries(enquiry, access_row, conflict):
     for route in urls:
         if "<str:step_name>" in route:
             expanded += [route.replace("<str:step_name>", name) for name in STEPS]
+        elif "<int:file_id>" in route:
+            expanded.append(route.replace("<int:file_id>", str(_document_on(enquiry).pk)))
         else:
             expanded.append(route)
     assert not [route for route in expanded if "<" in route], "an admin URL the walk does not know how to fill"

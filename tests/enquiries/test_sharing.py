@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from enquiries.models import EnquiryMessage, Sharing
 from enquiries.services import enquiry_message_send, enquiry_sharing_change, enquiry_submit
-from members.personal_data import personal_data_collect
+from privacy.personal_data import personal_data_collect
 from members.permissions import OFFICERS
 from tests.conftest import give_totp
 from tests.enquiries.conversation_support import PDF, upload
