@@ -71,8 +71,13 @@ class Programme(models.Model):
             )
 
     def audience_display(self) -> str:
-        labels = [Role(role).label for role in Role.values if role in (self.audience_roles or [])]
-        return ", ".join(labels)
+        """Return who it is for, for a sentence: "GP partner, salaried GP, GP trainee or early-career GP"."""
+        return ", ".join(role_phrase(Role(role).label) for role in Role.values if role in (self.audience_roles or []))
+
+
+def role_phrase(label: str) -> str:
+    """Return a role label for the middle of a sentence: "Salaried GP" -> "salaried GP"; "GP partner" stays."""
+    return label if label[:2].isupper() else label[0].lower() + label[1:]
 
 
 def practice_manager_programme_id() -> int:

@@ -30,6 +30,7 @@ from .models import (
     Programme,
     Session,
     TrainingHub,
+    role_phrase,
 )
 
 _CONFIRMED = Q(bookings__status=Booking.Status.CONFIRMED)
@@ -311,11 +312,6 @@ def training_hubs_for_member(*, user: User) -> list[TrainingHub]:
     )
 
 
-def _role_phrase(label: str) -> str:
-    """"Salaried GP" -> "salaried GP"; "GP partner" stays as it is."""
-    return label if label[:2].isupper() else label[0].lower() + label[1:]
-
-
 @dataclass(frozen=True)
 class HubEmail:
     subject: str
@@ -333,7 +329,7 @@ def hub_email_for_member(*, user: User, hub: TrainingHub) -> HubEmail | None:
     values = {
         "{hub}": hub.name,
         "{name}": user.get_full_name() or user.email,
-        "{role}": _role_phrase(membership.get_role_display()) if membership else "GP",
+        "{role}": role_phrase(membership.get_role_display()) if membership else "GP",
         "{practice}": membership.practice.name if membership else "",
     }
 

@@ -330,7 +330,7 @@ def cohort_enrol(*, cohort: Cohort, user: User) -> Enrolment:
             )
         if not user_may_enrol(user=user, cohort=cohort):
             raise ValidationError(
-                f"“{cohort.programme.name}” is for {cohort.programme.audience_display().lower()}, so you cannot enrol. "
+                f"“{cohort.programme.name}” is for {cohort.programme.audience_display()}, so you cannot enrol. "
                 "Your practice role is set by your practice's portal contact."
             )
         if Enrolment.objects.filter(cohort=cohort, user=user, status__in=Enrolment.ACTIVE).exists():

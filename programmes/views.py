@@ -304,7 +304,12 @@ def interest_edit(request):
             "lead": interest.lead,
             "name_visible": interest.name_visible,
         }
-    form = LeadershipInterestForm(request.POST or None, initial=initial, practices=practices)
+    data = None
+    if request.method == "POST":
+        data = request.POST.copy()
+        if practices.count() == 1 and not data.get("practice"):
+            data["practice"] = str(practices.first().pk)  # one practice: nothing to choose
+    form = LeadershipInterestForm(data, initial=initial, practices=practices)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

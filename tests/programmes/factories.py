@@ -183,4 +183,4 @@ class InterestFactory(factory.django.DjangoModelFactory):
 def gp(*, area_name: str = "Greater Preston", role=Membership.Role.GP_TRAINEE, **kwargs):
     """A GP (a trainee by default) at a new practice in `area_name`."""
     practice = kwargs.pop("practice", None) or PracticeFactory(area=NhsAreaFactory(name=area_name))
-    return MembershipFactory(practice=practice, role=role, **kwargs).user
+    return MembershipFactory(practice=practice, role=role, **{f"user__{key}": value for key, value in kwargs.items()}).user
