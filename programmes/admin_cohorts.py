@@ -4,6 +4,7 @@ and attendance at a glance; recording attendance; the completions chart."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404, redirect
@@ -96,6 +97,7 @@ class CohortSessionFormSet(BaseInlineFormSet):
 class CohortSessionInline(admin.TabularInline):
     model = CohortSession
     formset = CohortSessionFormSet
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ["title", "starts_at", "ends_at", "mode", "venue", "online_link"]
     ordering = ["starts_at", "pk"]
 
