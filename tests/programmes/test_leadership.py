@@ -240,3 +240,15 @@ def test_interest_cannot_be_registered_for_another_practice():
 
 def test_withdrawing_with_no_interest_changes_nothing():
     assert leadership_interest_withdraw(user=gp()) is False
+
+
+def test_subject_access_export_holds_the_members_enrolments_and_interest():
+    from programmes.personal_data import collect
+    from tests.programmes.factories import EnrolmentFactory
+
+    enrolment = EnrolmentFactory(cohort__name="Preston spring")
+    _register(enrolment.user, visible=True)
+    EnrolmentFactory(cohort=enrolment.cohort)  # someone else's
+    sections = collect(enrolment.user)
+    assert [row["cohort"] for row in sections["cohort_enrolments"]] == ["Preston spring"]
+    assert sections["leadership_interest"][0]["name_shown_to_others_in_area"] is True
