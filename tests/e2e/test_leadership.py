@@ -68,3 +68,37 @@ def test_early_career_gp_finds_their_hub_opens_the_template_email_and_enrols(pag
     assert_accessible(page)
     assert_no_sideways_scroll(page)
     assert Enrolment.objects.get(user=gp).status == Enrolment.Status.CONFIRMED
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_member_registers_an_interest_and_sees_an_ally_in_their_area(page, width):
+    from programmes.services import leadership_interest_save
+
+    page.set_viewport_size({"width": width, "height": 900})
+    area = NhsAreaFactory(name="Greater Preston")
+    ally = MembershipFactory(
+        role=Membership.Role.GP_PARTNER, practice=PracticeFactory(name="Ribble View Surgery", area=area),
+        user__first_name="Helen", user__last_name="Price",
+    )
+    leadership_interest_save(
+        user=ally.user, practice_id=ally.practice_id, take_part=False, co_facilitate=True, lead=True, name_visible=True
+    )
+    member = MembershipFactory(role=Membership.Role.SALARIED_GP, practice=PracticeFactory(area=area)).user
+
+    log_in(page, member.email, PASSWORD)
+    page.wait_for_url("**/dashboard/")
+    page.goto("/programme/leadership/")
+    page.get_by_role("link", name="Register your interest").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Register your interest")
+    page.get_by_role("button", name="Save your interest").click()
+    expect(page.get_by_role("alert")).to_contain_text("Choose at least one way you are interested.")
+    assert_accessible(page)
+    assert_no_sideways_scroll(page)
+
+    page.get_by_label("Co-facilitating a programme").check()
+    page.get_by_label("Show my name and practice").check()
+    page.get_by_role("button", name="Save your interest").click()
+    expect(page.get_by_role("status").first).to_contain_text("Your interest is saved")
+    expect(page.get_by_test_id("allies")).to_contain_text("Helen Price, Ribble View Surgery")
+    assert_accessible(page)
+    assert_no_sideways_scroll(page)

@@ -241,3 +241,49 @@ def test_introducing_a_group_sends_one_email_each_with_no_addresses_of_others(
         assert "Hidden Test" not in email.body
     to_hidden = next(email for email in mailoutbox if email.to == [hidden.user.email])
     assert "Shown Test" in to_hidden.body and "Third Test" in to_hidden.body
+
+
+def test_every_new_admin_page_opens_for_the_programme_administrator(coordinator_client):
+    from programmes.models import LeadershipInterest, TrainingHub
+    from tests.programmes.factories import HubOfferFactory
+
+    cohort = CohortFactory()
+    EnrolmentFactory(cohort=cohort)
+    hub = HubOfferFactory().hub
+    interest = _interest("Dee", visible=True)
+    objects = {
+        "programme": cohort.programme,
+        "cohort": cohort,
+        "enrolment": cohort.enrolments.first(),
+        "traininghub": hub,
+        "hubemailtemplate": HubEmailTemplate.objects.get(),
+        "leadershipinterest": interest,
+    }
+    for model, obj in objects.items():
+        assert coordinator_client.get(reverse(f"admin:programmes_{model}_changelist")).status_code == 200, model
+        assert coordinator_client.get(reverse(f"admin:programmes_{model}_change", args=[obj.pk])).status_code == 200, model
+    for model in ("programme", "cohort", "traininghub"):
+        assert coordinator_client.get(reverse(f"admin:programmes_{model}_add")).status_code == 200, model
+    assert coordinator_client.get(reverse("admin:members_area_changelist")).status_code == 200
+    assert isinstance(hub, TrainingHub) and LeadershipInterest.objects.count() == 1
+
+
+def test_staff_create_a_programme_for_chosen_roles(coordinator_client):
+    response = coordinator_client.post(
+        reverse("admin:programmes_programme_add"),
+        {"name": "New to partnership", "slug": "new-to-partnership", "description": "For new partners.",
+         "kind": "cohort", "audience_roles": ["gp_partner"], "sessions_per_cohort": 4, "completion_minimum": 3},
+    )
+    assert response.status_code == 302
+    assert Programme.objects.get(slug="new-to-partnership").audience_roles == ["gp_partner"]
+
+
+def test_template_email_refuses_a_placeholder_we_cannot_fill(coordinator_client):
+    template = HubEmailTemplate.objects.get()
+    response = coordinator_client.post(
+        reverse("admin:programmes_hubemailtemplate_change", args=[template.pk]),
+        {"subject": "Training for {rank}", "body": "Dear {hub}"},
+    )
+    assert "{rank} is not something we can fill in" in response.content.decode()
+    template.refresh_from_db()
+    assert "{rank}" not in template.subject
