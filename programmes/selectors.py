@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -375,6 +375,7 @@ def allies_for_member(*, user: User) -> list[Ally]:
         return []
     others = (
         LeadershipInterest.objects.filter(name_visible=True, practice__area_id=own.practice.area_id, user__is_active=True)
+        .filter(Exists(Membership.objects.filter(user=OuterRef("user"), practice=OuterRef("practice"), is_active=True)))
         .exclude(user=user)
         .select_related("user", "practice")
         .order_by("user__last_name", "user__first_name", "pk")

@@ -252,3 +252,12 @@ def test_subject_access_export_holds_the_members_enrolments_and_interest():
     sections = collect(enrolment.user)
     assert [row["cohort"] for row in sections["cohort_enrolments"]] == ["Preston spring"]
     assert sections["leadership_interest"][0]["name_shown_to_others_in_area"] is True
+
+
+def test_someone_who_has_left_the_practice_is_no_longer_shown_as_an_ally():
+    leaver = gp(first_name="Left", last_name="Practice")
+    _register(leaver, visible=True)
+    viewer = gp()
+    _register(viewer, visible=True)
+    Membership.objects.filter(user=leaver).update(is_active=False)
+    assert allies_for_member(user=viewer) == []
