@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 
 from . import services
-from .models import PCN, Membership, Practice, User
+from .models import PCN, Area, Membership, Practice, User
 from .signals import user_deactivation_warnings
 
 
@@ -181,13 +181,21 @@ class PCNAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
 
 
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "code", "icb"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+    list_select_related = ["icb"]
+
+
 @admin.register(Practice)
 class PracticeAdmin(admin.ModelAdmin):
-    list_display = ["name", "ods_code", "pcn", "contract_type", "postcode", "gpdf_opt_out"]
-    list_filter = ["pcn", "contract_type", "gpdf_opt_out"]
+    list_display = ["name", "ods_code", "pcn", "area", "contract_type", "postcode", "gpdf_opt_out"]
+    list_filter = ["pcn", "area", "contract_type", "gpdf_opt_out"]
     search_fields = ["name", "ods_code", "postcode"]
-    list_select_related = ["pcn"]
-    autocomplete_fields = ["pcn"]
+    list_select_related = ["pcn", "area"]
+    autocomplete_fields = ["pcn", "area"]
 
 
 @admin.register(Membership)

@@ -6,8 +6,8 @@ Every function here is idempotent: running it twice leaves the same rows.
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
-from .models import PCN, Membership, Practice, User
 from .groups import LEVY_ADMIN, OFFICERS, PROGRAMME_ADMIN, TRIAGE_LEAD
+from .models import PCN, Area, Membership, Practice, User
 
 DEMO_PASSWORD = "demo-portal-2026"
 
@@ -17,20 +17,30 @@ PCNS = [
     ("Pennine Valleys PCN", "U60003"),
 ]
 
-# (name, ODS code, PCN index or None, postcode, contract, GPDF opt-out)
+ICB = ("NHS Lancashire and South Cumbria ICB", "QE1")
+# Sub-ICB locations of the ICB: (name, ODS code)
+SUB_ICB_AREAS = [
+    ("Greater Preston", "01E"),
+    ("Blackpool", "00R"),
+    ("Fylde and Wyre", "02M"),
+    ("East Lancashire", "01A"),
+    ("Morecambe Bay", "01K"),
+]
+
+# (name, ODS code, PCN index or None, postcode, contract, GPDF opt-out, Sub-ICB location)
 PRACTICES = [
-    ("Riverside Medical Practice", "P81001", 0, "PR1 2AB", "GMS", False),
-    ("Ribble View Surgery", "P81002", 0, "PR1 5QT", "GMS", False),
-    ("Avenham Health Centre", "P81003", 0, "PR1 8JN", "PMS", False),
-    ("Fishergate Family Practice", "P81004", 0, "PR1 3LP", "GMS", True),
-    ("Promenade Surgery", "P81011", 1, "FY1 4BD", "GMS", False),
-    ("Bispham Village Practice", "P81012", 1, "FY2 0HH", "PMS", False),
-    ("Lytham Road Surgery", "P81013", 1, "FY4 1DW", "APMS", False),
-    ("Harbour Lane Medical Centre", "P81014", 1, "FY7 6AB", "GMS", False),
-    ("Calder Vale Practice", "P81021", 2, "BB11 2DL", "GMS", False),
-    ("Pendle Hill Surgery", "P81022", 2, "BB9 7SR", "GMS", True),
-    ("Rossendale Moors Health Centre", "P81023", 2, "BB4 5HU", "PMS", False),
-    ("Castle Street Surgery", "P81031", None, "LA1 1HP", "GMS", False),
+    ("Riverside Medical Practice", "P81001", 0, "PR1 2AB", "GMS", False, "Greater Preston"),
+    ("Ribble View Surgery", "P81002", 0, "PR1 5QT", "GMS", False, "Greater Preston"),
+    ("Avenham Health Centre", "P81003", 0, "PR1 8JN", "PMS", False, "Greater Preston"),
+    ("Fishergate Family Practice", "P81004", 0, "PR1 3LP", "GMS", True, "Greater Preston"),
+    ("Promenade Surgery", "P81011", 1, "FY1 4BD", "GMS", False, "Blackpool"),
+    ("Bispham Village Practice", "P81012", 1, "FY2 0HH", "PMS", False, "Blackpool"),
+    ("Lytham Road Surgery", "P81013", 1, "FY4 1DW", "APMS", False, "Blackpool"),
+    ("Harbour Lane Medical Centre", "P81014", 1, "FY7 6AB", "GMS", False, "Fylde and Wyre"),
+    ("Calder Vale Practice", "P81021", 2, "BB11 2DL", "GMS", False, "East Lancashire"),
+    ("Pendle Hill Surgery", "P81022", 2, "BB9 7SR", "GMS", True, "East Lancashire"),
+    ("Rossendale Moors Health Centre", "P81023", 2, "BB4 5HU", "PMS", False, "East Lancashire"),
+    ("Castle Street Surgery", "P81031", None, "LA1 1HP", "GMS", False, "Morecambe Bay"),
 ]
 
 # (email, first, last, practice ODS codes, role)
@@ -38,6 +48,7 @@ MEMBERS = [
     ("manager@riverside.example.org", "Priya", "Shah", ["P81001"], Membership.Role.PRACTICE_MANAGER),
     ("partner@riverside.example.org", "Tom", "Hughes", ["P81001"], Membership.Role.GP_PARTNER),
     ("salaried@riverside.example.org", "Aisha", "Khan", ["P81001"], Membership.Role.SALARIED_GP),
+    ("newgp@riverside.example.org", "Ben", "Okoro", ["P81001"], Membership.Role.GP_TRAINEE),
     ("deputy@riverside.example.org", "Leah", "Murphy", ["P81001"], Membership.Role.ASSISTANT_MANAGER),
     ("reception.lead@riverside.example.org", "Sam", "Walsh", ["P81001"], Membership.Role.TEAM_LEAD),
     ("manager@ribbleview.example.org", "Gareth", "Jones", ["P81002"], Membership.Role.PRACTICE_MANAGER),
@@ -79,11 +90,17 @@ def _user(email: str, first: str, last: str, *, is_staff: bool = False, is_super
 def seed() -> dict[str, list[str]]:
     """Create the demo LMC; return the logins by kind, for printing."""
     pcns = [PCN.objects.update_or_create(code=code, defaults={"name": name})[0] for name, code in PCNS]
-    for name, ods, pcn_index, postcode, contract, opt_out in PRACTICES:
+    icb = Area.objects.update_or_create(name=ICB[0], defaults={"code": ICB[1], "kind": Area.Kind.ICB, "icb": None})[0]
+    areas = {
+        name: Area.objects.update_or_create(name=name, defaults={"code": code, "kind": Area.Kind.SUB_ICB, "icb": icb})[0]
+        for name, code in SUB_ICB_AREAS
+    }
+    for name, ods, pcn_index, postcode, contract, opt_out, area in PRACTICES:
         Practice.objects.update_or_create(
             ods_code=ods,
             defaults={
                 "name": name,
+                "area": areas[area],
                 "pcn": pcns[pcn_index] if pcn_index is not None else None,
                 "postcode": postcode,
                 "contract_type": contract,

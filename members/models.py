@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -71,6 +72,50 @@ class PCN(models.Model):
         return self.name
 
 
+class Area(models.Model):
+    """An NHS area practices belong to: an Integrated Care Board (ICB) or one of its Sub-ICB locations."""
+
+    class Kind(models.TextChoices):
+        ICB = "icb", "Integrated Care Board (ICB)"
+        SUB_ICB = "sub_icb", "Sub-ICB location"
+
+    name = models.CharField(max_length=200, unique=True)
+    code = models.CharField("ODS code", max_length=10, blank=True, help_text="For example QE1 (ICB) or 00R (Sub-ICB).")
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.SUB_ICB)
+    icb = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sub_icb_locations",
+        limit_choices_to={"kind": "icb"},
+        verbose_name="ICB",
+        help_text="For a Sub-ICB location: the ICB it is part of.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "NHS area (ICB or Sub-ICB)"
+        verbose_name_plural = "NHS areas (ICB or Sub-ICB)"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="sub_icb") | models.Q(icb__isnull=True), name="members_area_only_sub_icb_has_icb",
+                violation_error_message="Only a Sub-ICB location is part of an ICB. Leave the ICB empty for an ICB."
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.ICB and self.icb_id:
+            raise ValidationError({"icb": "An ICB is not part of another ICB. Leave this empty."})
+
+    def with_icb(self) -> list["Area"]:
+        """Return this area and, for a Sub-ICB location, its ICB."""
+        return [self, self.icb] if self.icb_id else [self]
+
+
 class Practice(models.Model):
     class ContractType(models.TextChoices):
         GMS = "GMS", "GMS"
@@ -82,6 +127,15 @@ class Practice(models.Model):
         "ODS code", max_length=6, unique=True, validators=[ods_code_validator]
     )
     pcn = models.ForeignKey(PCN, on_delete=models.PROTECT, null=True, blank=True, related_name="practices")
+    area = models.ForeignKey(
+        Area,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="practices",
+        verbose_name="NHS area",
+        help_text="The Sub-ICB location (or ICB) the practice belongs to: it decides the member's Training Hub.",
+    )
     postcode = models.CharField(max_length=10, blank=True)
     contract_type = models.CharField(max_length=4, choices=ContractType, default=ContractType.GMS)
     gpdf_opt_out = models.BooleanField(
@@ -107,6 +161,7 @@ class Membership(models.Model):
     class Role(models.TextChoices):
         GP_PARTNER = "gp_partner", "GP partner"
         SALARIED_GP = "salaried_gp", "Salaried GP"
+        GP_TRAINEE = "gp_trainee", "GP trainee or early-career GP"
         PRACTICE_MANAGER = "practice_manager", "Practice manager"
         ASSISTANT_MANAGER = "assistant_manager", "Assistant or deputy practice manager"
         TEAM_LEAD = "team_lead", "Team lead (for example reception or admin lead)"

@@ -1,5 +1,7 @@
 """Staff side of the programme: sessions with their counts, attendees and
-attendance, training records, and the peer-review and mentoring pairings."""
+attendance, training records, and the peer-review and mentoring pairings.
+Programmes, cohorts, Training Hubs and interests are in `admin_cohorts` and
+`admin_leadership`, registered from here."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -120,14 +122,30 @@ class SessionAdmin(admin.ModelAdmin):
     actions = ["export_attendance"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
-        (None, {"fields": ["title", "kind", "description", "area", "group", "audience"]}),
+        (None, {"fields": ["programme", "title", "kind", "description", "area", "group", "audience"]}),
         ("Where", {"fields": ["mode", "venue", "online_link"]}),
         ("When", {"fields": ["starts_at", "ends_at", "booking_closes_at", "cancellation_until"]}),
-        ("Places", {"fields": ["capacity"]}),
+        ("Places", {"fields": ["capacity", "deletion"]}),
     ]
+    readonly_fields = ["deletion"]
 
     def get_queryset(self, request):
         return selectors.sessions_for_staff()
+
+    def has_delete_permission(self, request, obj=None):
+        # People (and training records) rely on a booked session: cancel the bookings instead.
+        if obj is not None and (obj.bookings.exists() or obj.training_set.exists()):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.display(description="deleting")
+    def deletion(self, obj):
+        if obj and obj.pk and not self.has_delete_permission(None, obj):
+            return (
+                "This session cannot be deleted because people have booked it (or it gave them their training). "
+                "Cancel the bookings instead: each person is emailed."
+            )
+        return "A session nobody has booked can be deleted."
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -171,8 +189,16 @@ class BookingAdmin(admin.ModelAdmin):
         # Staff book people in from the members' side or ask them to book; places are only given by the service.
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # A booking is the record of a place (and of attendance): cancel it, never delete it.
+        return False
+
     def _record(self, request, queryset, attended: bool):
-        count = services.attendance_record(bookings=queryset.select_related("session"), attended=attended)
+        try:
+            count = services.attendance_record(bookings=queryset.select_related("session"), attended=attended)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
         skipped = queryset.count() - count
         message = f"Recorded {count} booking{'s' if count != 1 else ''} as {'attended' if attended else 'did not attend'}."
         if skipped:
@@ -307,3 +333,6 @@ class MentoringAdmin(admin.ModelAdmin):
     @admin.display(description="sessions", ordering="session_count")
     def session_count(self, obj):
         return obj.session_count
+
+
+from . import admin_cohorts, admin_leadership  # noqa: E402,F401  (registers their ModelAdmins)

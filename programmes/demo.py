@@ -1,15 +1,37 @@
 """Demo programme: upcoming sessions in three footprints (one nearly full), an
 aspiring-manager group, a trained peer reviewer and mentor, and a peer review
-with a development plan for manager@riverside.example.org. Idempotent."""
+with a development plan for manager@riverside.example.org. Leadership
+development: the Greater Preston Training Hub and its offers, a Next
+Generation GP programme with an open cohort of six sessions in Preston, the
+template email (created by migration 0005, edited in the admin), and a few
+registered interests. Idempotent."""
 
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from members.models import User
+from members.models import Area as NhsArea
+from members.models import Membership, User
 
-from .models import Area, AspiringGroup, Booking, Goal, Mentoring, MentoringSession, PeerReview, Session, Training
+from .models import (
+    Area,
+    AspiringGroup,
+    Booking,
+    Cohort,
+    CohortSession,
+    Enrolment,
+    Goal,
+    HubOffer,
+    LeadershipInterest,
+    Mentoring,
+    MentoringSession,
+    PeerReview,
+    Programme,
+    Session,
+    Training,
+    TrainingHub,
+)
 
 LONDON = ZoneInfo("Europe/London")
 K = Session.Kind
@@ -150,3 +172,124 @@ def seed() -> None:
         mentoring=mentoring, held_on=today - timedelta(days=14),
         defaults={"summary": "Difficult conversations with partners: agreed to try the 'facts first' approach."},
     )
+
+    seed_leadership(today, people)
+
+
+# --- Leadership development ---------------------------------------------------------------
+
+FOOTPRINT_AREAS = {"Preston": "Greater Preston", "Fylde Coast": "Blackpool", "Pennine": "East Lancashire"}
+NEXT_GEN = {
+    "slug": "next-generation-gp",
+    "name": "Next Generation GP",
+    "description": "Six evening sessions for GP trainees, early-career and salaried GPs: conversations with "
+    "inspiring local leaders, and the skills to lead change in your practice, PCN and beyond.",
+    "audience_roles": [Membership.Role.GP_TRAINEE, Membership.Role.SALARIED_GP, Membership.Role.GP_PARTNER],
+}
+NEXT_GEN_SESSIONS = [
+    "Session 1: why leadership, and why you",
+    "Session 2: leading yourself (with a local GP partner)",
+    "Session 3: how the NHS fits together (with an ICB clinical lead)",
+    "Session 4: leading change in your practice",
+    "Session 5: difficult conversations and teams",
+    "Session 6: your next step (with a PCN clinical director)",
+]
+HUB = {
+    "name": "Lancashire and South Cumbria Training Hub (Central Lancashire)",
+    "web_address": "https://traininghub.example.org/central-lancashire",
+    "email": "central.lancs@traininghub.example.org",
+    "phone": "01772 000 123",
+    "about": "The local \u201cgo to\u201d place for GP training and development: one-off skills sessions, "
+    "leadership programmes, shadowing and mentoring from local leaders, and eLearning.",
+}
+HUB_OFFERS = [
+    (HubOffer.Category.ONE_OFF, "Chairing a practice meeting", "Two-hour evening workshop, online, each term."),
+    (HubOffer.Category.ONE_OFF, "Understanding GP finances", "Half-day session on contracts, income and partnership."),
+    (HubOffer.Category.PROGRAMME, "Next Generation GP (Central Lancashire)", "Six sessions; see the cohort below."),
+    (HubOffer.Category.PROGRAMME, "New to partnership programme", "For GPs in their first years as a partner."),
+    (HubOffer.Category.SHADOWING, "Shadow a PCN clinical director", "A day alongside a local leader, arranged for you."),
+    (HubOffer.Category.SHADOWING, "Mentoring for first-five GPs", "Six months with an experienced local GP mentor."),
+    (HubOffer.Category.ELEARNING, "Leadership foundations (NHS Leadership Academy)", "Free, self-paced modules."),
+]
+# (email, take part, co-facilitate, lead, name visible)
+INTERESTS = [
+    ("newgp@riverside.example.org", True, False, False, False),
+    ("salaried@riverside.example.org", True, True, False, True),
+    ("partner@ribbleview.example.org", False, True, True, True),
+    ("partner@riverside.example.org", False, False, True, False),
+]
+
+
+def seed_leadership(today: date, people: dict[str, User]) -> None:
+    for footprint, area_name in FOOTPRINT_AREAS.items():
+        nhs_area = NhsArea.objects.filter(name=area_name).first()
+        Area.objects.filter(name=footprint, nhs_area__isnull=True).update(nhs_area=nhs_area)
+
+    preston_area = NhsArea.objects.filter(name="Greater Preston").first()
+    hub, _ = TrainingHub.objects.update_or_create(name=HUB["name"], defaults={k: v for k, v in HUB.items() if k != "name"})
+    if preston_area:
+        hub.areas.add(preston_area)
+    for category, title, description in HUB_OFFERS:
+        HubOffer.objects.update_or_create(hub=hub, title=title, defaults={"category": category, "description": description})
+
+    programme, _ = Programme.objects.update_or_create(
+        slug=NEXT_GEN["slug"],
+        defaults={**{k: v for k, v in NEXT_GEN.items() if k != "slug"}, "kind": Programme.Kind.COHORT},
+    )
+    first = _next_weekday(today + timedelta(days=28), 1)  # a Tuesday about four weeks away
+    opened = datetime.combine(today - timedelta(days=7), time(9), tzinfo=LONDON)
+    closes = datetime.combine(first - timedelta(days=7), time(17), tzinfo=LONDON)
+    cohort, _ = Cohort.objects.update_or_create(
+        programme=programme,
+        name="Next Generation GP: Preston, first cohort",
+        defaults={
+            "area": Area.objects.get(name="Preston"),
+            "description": "Evenings at Preston, 18:30 to 20:30, with food from 18:00.",
+            "led_by": "Dr Aisha Khan (salaried GP) and GP trainees from the Preston scheme",
+            "capacity": 12,
+            "applications_open_at": opened,
+            "applications_close_at": closes,
+            "cancellation_until": closes,
+            "starts_on": first,
+            "ends_on": first + timedelta(weeks=2 * (len(NEXT_GEN_SESSIONS) - 1)),
+            "completion_minimum": 5,
+        },
+    )
+    for number, title in enumerate(NEXT_GEN_SESSIONS):
+        start = datetime.combine(first + timedelta(weeks=2 * number), time(18, 30), tzinfo=LONDON)
+        CohortSession.objects.update_or_create(
+            cohort=cohort,
+            title=title,
+            defaults={
+                "mode": Session.Mode.IN_PERSON,
+                "venue": "Preston Business Centre, Watling Street Road, Preston PR2 8DY",
+                "starts_at": start,
+                "ends_at": start + timedelta(hours=2),
+            },
+        )
+    # Two people already enrolled, so the places count down.
+    for email in ("partner@promenade.example.org", "salaried@riverside.example.org"):
+        if email in people and not Enrolment.objects.filter(cohort=cohort, user=people[email]).exists():
+            Enrolment.objects.create(
+                cohort=cohort, user=people[email], status=Enrolment.Status.CONFIRMED, confirmed_at=timezone.now()
+            )
+
+    for email, take_part, co_facilitate, lead, visible in INTERESTS:
+        user = people.get(email)
+        membership = Membership.objects.filter(user=user, is_active=True).select_related("practice").first()
+        if user is None or membership is None:
+            continue
+        LeadershipInterest.objects.update_or_create(
+            user=user,
+            defaults={
+                "practice": membership.practice,
+                "take_part": take_part,
+                "co_facilitate": co_facilitate,
+                "lead": lead,
+                "name_visible": visible,
+            },
+        )
+
+
+def _next_weekday(day: date, weekday: int) -> date:
+    return day + timedelta(days=(weekday - day.weekday()) % 7)

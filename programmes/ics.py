@@ -1,4 +1,4 @@
-"""Calendar (.ics) files for programme bookings.
+"""Calendar (.ics) files for programme bookings and cohort enrolments.
 
 Each booking has one stable UID, so a calendar app updates the same event
 when the booking changes: confirmation and promotion send METHOD:REQUEST,
@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from .models import Booking
+from .models import Booking, Enrolment
 
 LONDON = ZoneInfo("Europe/London")
 PRODID = "-//LMC member portal//Practice Manager Development Programme//EN"
@@ -69,5 +69,58 @@ def booking_ics_attachment(*, booking: Booking, cancelled: bool = False) -> dict
     return {
         "filename": "cancelled.ics" if cancelled else "session.ics",
         "content": booking_ics(booking=booking, cancelled=cancelled),
+        "mimetype": "text/calendar",
+    }
+
+
+def enrolment_session_uid(enrolment: Enrolment, session) -> str:
+    """Return the calendar UID of one session of an enrolment: stable across versions of the invitation."""
+    host = urlsplit(settings.SITE_URL).hostname or "lmc-portal"
+    return f"programme-enrolment-{enrolment.pk}-session-{session.pk}@{host}"
+
+
+def enrolment_ics(*, enrolment: Enrolment, cancelled: bool = False, now: datetime | None = None) -> str:
+    """Return the .ics text for a cohort enrolment: one event for every session of the cohort, in Europe/London."""
+    cohort = enrolment.cohort
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("method", "CANCEL" if cancelled else "REQUEST")
+    stamp = (now or timezone.now()).astimezone(ZoneInfo("UTC"))
+    sessions = list(cohort.sessions.all())
+    for number, session in enumerate(sessions, start=1):
+        event = Event()
+        event.add("uid", enrolment_session_uid(enrolment, session))
+        event.add("sequence", enrolment.ics_sequence)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", session.starts_at.astimezone(LONDON))
+        event.add("dtend", session.ends_at.astimezone(LONDON))
+        event.add("summary", f"{cohort.programme.name}: {session.title}")
+        event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+        description = [f"{cohort.name}, session {number} of {len(sessions)}", f"Footprint: {cohort.area.name}"]
+        if session.mode == "online":
+            event.add("location", "Online")
+            event.add("url", session.online_link)
+            description.append(f"Join online: {session.online_link}")
+        else:
+            event.add("location", session.venue)
+        event.add("description", "\n\n".join(description))
+        organizer = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL.split('<')[-1].rstrip('>')}")
+        organizer.params["cn"] = vText(settings.LMC_NAME)
+        event.add("organizer", organizer)
+        attendee = vCalAddress(f"mailto:{enrolment.user.email}")
+        attendee.params["cn"] = vText(str(enrolment.user))
+        attendee.params["role"] = vText("REQ-PARTICIPANT")
+        event.add("attendee", attendee)
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical().decode("utf-8")
+
+
+def enrolment_ics_attachment(*, enrolment: Enrolment, cancelled: bool = False) -> dict:
+    """Return the cohort's .ics as an `email_queue` attachment."""
+    return {
+        "filename": "cancelled.ics" if cancelled else "cohort-sessions.ics",
+        "content": enrolment_ics(enrolment=enrolment, cancelled=cancelled),
         "mimetype": "text/calendar",
     }

@@ -1,7 +1,8 @@
 """The programme section of a person's subject access export (see privacy/personal_data.py).
 
 Their bookings, training, development plans with goals, mentoring and
-aspiring-manager groups. Other people appear only where the person already
+aspiring-manager groups; their cohort enrolments with attendance, and their
+interest in leadership development. Other people appear only where the person already
 sees them in the portal (their own reviewer and mentor); reviews and
 mentoring they gave to others are listed by date, without the other person.
 """
@@ -10,7 +11,7 @@ from typing import Any
 
 from members.models import User
 
-from .models import Booking, Goal, Mentoring, MentoringSession, PeerReview, Training
+from .models import Attendance, Booking, Enrolment, Goal, LeadershipInterest, Mentoring, MentoringSession, PeerReview, Training
 
 
 def collect(user: User) -> dict[str, list[dict[str, Any]]]:
@@ -73,6 +74,35 @@ def collect(user: User) -> dict[str, list[dict[str, Any]]]:
         "peer_reviews_given": [
             {"paired": r.paired_at, "review_meeting": r.meeting_on, "plan_agreed": r.plan_agreed_at}
             for r in PeerReview.objects.filter(reviewer=user).order_by("paired_at")
+        ],
+        "cohort_enrolments": [
+            {
+                "programme": e.cohort.programme.name,
+                "cohort": e.cohort.name,
+                "footprint": e.cohort.area.name,
+                "status": e.get_status_display(),
+                "enrolled": e.created_at,
+                "confirmed": e.confirmed_at,
+                "cancelled": e.cancelled_at,
+                "completed": e.completed_at,
+            }
+            for e in Enrolment.objects.filter(user=user).select_related("cohort__programme", "cohort__area").order_by("created_at")
+        ],
+        "cohort_attendance": [
+            {"cohort": a.enrolment.cohort.name, "session": a.session.title, "starts": a.session.starts_at, "attended": a.attended}
+            for a in Attendance.objects.filter(enrolment__user=user).select_related("enrolment__cohort", "session")
+        ],
+        "leadership_interest": [
+            {
+                "practice": i.practice.name,
+                "taking_part": i.take_part,
+                "co_facilitating": i.co_facilitate,
+                "leading": i.lead,
+                "name_shown_to_others_in_area": i.name_visible,
+                "registered": i.created_at,
+                "updated": i.updated_at,
+            }
+            for i in LeadershipInterest.objects.filter(user=user).select_related("practice")
         ],
         "aspiring_manager_groups": [
             {"group": g.name, "footprint": g.area.name} for g in user.aspiring_groups.select_related("area")

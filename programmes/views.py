@@ -3,7 +3,7 @@ to the logged-in person, so anyone else's booking or plan is a 404."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 from members.access import member_required
 
 from . import selectors, services
-from .forms import GoalForm, MentoringSessionForm, ReviewMeetingForm
-from .ics import booking_ics
-from .models import Booking, Goal
+from .forms import GoalForm, LeadershipInterestForm, MentoringSessionForm, ReviewMeetingForm
+from .ics import booking_ics, enrolment_ics
+from .models import Booking, Enrolment, Goal
 
 
 def _when(moment) -> str:
@@ -199,3 +199,146 @@ def mentoring_session_add(request, pk):
         messages.success(request, f"The session is recorded. {mentoring.mentee} can see it on their Programme page.")
         return redirect("programmes:session_list")
     return render(request, "programmes/mentoring_session_form.html", {"form": form, "mentoring": mentoring})
+
+
+# --- Leadership development -------------------------------------------------------------
+
+
+@member_required
+def leadership_index(request):
+    user = request.user
+    now = timezone.now()
+    hubs = selectors.training_hubs_for_member(user=user)
+    enrolments = list(selectors.enrolments_for_member(user=user).exclude(status=Enrolment.Status.CANCELLED))
+    enrolled_cohort_ids = {enrolment.cohort_id for enrolment in enrolments}
+    roles = selectors.roles_for_user(user=user)
+    interest = selectors.interest_for_member(user=user)
+    context = {
+        "now": now,
+        "hubs": [(hub, selectors.hub_email_for_member(user=user, hub=hub)) for hub in hubs],
+        "areas": selectors.areas_for_member(user=user),
+        "cohorts": [c for c in selectors.cohorts_for_member(user=user, now=now) if c.pk not in enrolled_cohort_ids],
+        "enrolments": enrolments,
+        "sessions": list(
+            selectors.sessions_for_member(user=user, now=now).filter(booking_closes_at__gt=now)[:6]
+        ),
+        "is_gp": bool(roles & {"gp_partner", "salaried_gp", "gp_trainee"}),
+        "interest": interest,
+        "allies": selectors.allies_for_member(user=user),
+    }
+    return render(request, "programmes/leadership.html", context)
+
+
+@require_POST
+@member_required
+def cohort_enrol(request, pk):
+    cohort = selectors.cohort_get_for_member(user=request.user, pk=pk)
+    if cohort is None:
+        raise Http404
+    try:
+        enrolment = services.cohort_enrol(cohort=cohort, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("programmes:leadership_index")
+    if enrolment.status == Enrolment.Status.CONFIRMED:
+        messages.success(
+            request,
+            f"You are enrolled in “{cohort.name}”. We have emailed you a confirmation with every session in a "
+            "calendar file, and we will remind you the day before each session.",
+        )
+    else:
+        position = selectors.enrolment_waitlist_position(enrolment=enrolment)
+        messages.success(
+            request,
+            f"“{cohort.name}” is full, so you are on the waiting list at number {position}. "
+            "If a place comes up it is yours automatically and we will email you.",
+        )
+    return redirect("programmes:leadership_index")
+
+
+@require_POST
+@member_required
+def enrolment_cancel(request, pk):
+    enrolment = get_object_or_404(
+        selectors.enrolments_for_member(user=request.user).filter(status__in=Enrolment.ACTIVE), pk=pk
+    )
+    was_confirmed = enrolment.status == Enrolment.Status.CONFIRMED
+    try:
+        services.enrolment_cancel(enrolment=enrolment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("programmes:leadership_index")
+    if was_confirmed:
+        messages.success(
+            request,
+            f"Your place on “{enrolment.cohort.name}” is cancelled. We have emailed you to confirm, "
+            "and the place goes to the next person on the waiting list.",
+        )
+    else:
+        messages.success(request, f"You have left the waiting list for “{enrolment.cohort.name}”.")
+    return redirect("programmes:leadership_index")
+
+
+@member_required
+def enrolment_calendar(request, pk):
+    enrolment = get_object_or_404(selectors.enrolments_for_member(user=request.user), pk=pk)
+    cancelled = enrolment.status == Enrolment.Status.CANCELLED
+    response = HttpResponse(
+        enrolment_ics(enrolment=enrolment, cancelled=cancelled), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="cohort-{enrolment.cohort_id}-sessions.ics"'
+    return response
+
+
+@member_required
+def interest_edit(request):
+    user = request.user
+    interest = selectors.interest_for_member(user=user)
+    practices = selectors.practices_for_interest(user=user)
+    initial = {}
+    if interest:
+        initial = {
+            "practice": interest.practice_id,
+            "take_part": interest.take_part,
+            "co_facilitate": interest.co_facilitate,
+            "lead": interest.lead,
+            "name_visible": interest.name_visible,
+        }
+    data = None
+    if request.method == "POST":
+        data = request.POST.copy()
+        if practices.count() == 1 and not data.get("practice"):
+            data["practice"] = str(practices.first().pk)  # one practice: nothing to choose
+    form = LeadershipInterestForm(data, initial=initial, practices=practices)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.leadership_interest_save(
+                user=user,
+                practice_id=data["practice"].pk,
+                take_part=data["take_part"],
+                co_facilitate=data["co_facilitate"],
+                lead=data["lead"],
+                name_visible=data["name_visible"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            shown = (
+                "Others in your area who chose to show their name can now see yours and your practice."
+                if saved.name_visible
+                else "Your name is not shown to other members. LMC staff can see your interest and may introduce you."
+            )
+            messages.success(request, f"Your interest is saved. {shown}")
+            return redirect("programmes:leadership_index")
+    return render(
+        request, "programmes/interest_form.html", {"form": form, "interest": interest, "single_practice": practices.count() == 1}
+    )
+
+
+@member_required
+@require_POST
+def interest_withdraw(request):
+    if services.leadership_interest_withdraw(user=request.user):
+        messages.success(request, "Your interest is withdrawn. Nobody sees it any more, including other members.")
+    return redirect("programmes:leadership_index")

@@ -19,7 +19,7 @@ from programmes import services as programme_services
 from programmes.models import Goal, Training
 from tests.enquiries.factories import EnquiryFactory
 from tests.factories import PracticeFactory, StaffFactory
-from tests.programmes.factories import BookingFactory, TrainingFactory, manager
+from tests.programmes.factories import BookingFactory, CohortFactory, EnrolmentFactory, NhsAreaFactory, TrainingFactory, gp, manager
 
 MEMBER_NAMESPACES = {"members", "privacy", "enquiries", "levies", "programmes"}
 PROJECT_APPS = {"members", "privacy", "enquiries", "levies", "programmes", "mail"}
@@ -56,6 +56,24 @@ def _enquiry_document(practice_b) -> Target:
 def _booking(practice_b) -> Target:
     booking = BookingFactory(user=manager(practice=practice_b), session__title="Practice B's private session")
     return Target({"pk": booking.pk}, [])
+
+
+def _cohort(practice_b) -> Target:
+    """A cohort that runs only in practice B's NHS area: invisible, and closed to enrolment, elsewhere."""
+    practice_b.area = NhsAreaFactory(name="Practice B's Sub-ICB")
+    practice_b.save()
+    cohort = CohortFactory(
+        name="Practice B's area cohort",
+        area__name="Practice B's footprint",
+        area__nhs_area=practice_b.area,
+        programme__audience_roles=["practice_manager", "gp_trainee", "salaried_gp", "gp_partner"],
+    )
+    return Target({"pk": cohort.pk}, [cohort.name])
+
+
+def _enrolment(practice_b) -> Target:
+    enrolment = EnrolmentFactory(user=gp(practice=practice_b), cohort__name="Practice B's private cohort")
+    return Target({"pk": enrolment.pk}, [])
 
 
 def _plan(practice_b):
@@ -100,6 +118,9 @@ BUILDERS = {
     "programmes:plan_agree": _review,
     "programmes:goal_edit": _goal,
     "programmes:mentoring_session_add": _mentoring,
+    "programmes:cohort_enrol": _cohort,
+    "programmes:enrolment_cancel": _enrolment,
+    "programmes:enrolment_calendar": _enrolment,
 }
 
 

@@ -117,11 +117,23 @@ def levies_reconciliation_csv(client) -> list[str]:
     return _cells(response.content.decode())
 
 
+def leadership_interests_csv(client) -> list[str]:
+    from tests.programmes.factories import InterestFactory
+
+    interest = InterestFactory(practice=PracticeFactory(name=FORMULA))
+    response = admin_client(client, "programme").post(
+        reverse("admin:programmes_leadershipinterest_changelist"),
+        {"action": "export_csv", "_selected_action": [interest.pk]},
+    )
+    return _cells(response.content.decode())
+
+
 OUTPUTS: dict[str, Callable] = {
     "privacy/personal_data.py": subject_access_zip,
     "programmes/admin.py": attendance_csv,
     "enquiries/admin/triage/export.py": triage_export,
     "levies/admin/remittances.py": levies_reconciliation_csv,
+    "programmes/export.py": leadership_interests_csv,
 }
 
 

@@ -5,3 +5,21 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// Copy the template email to the clipboard, and say so to screen readers.
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("button[data-copy-from]");
+  if (!button) {
+    return;
+  }
+  const source = document.getElementById(button.dataset.copyFrom);
+  const status = document.getElementById(button.dataset.copyStatus);
+  try {
+    await navigator.clipboard.writeText(source.value);
+    status.textContent = "Copied. Paste it into a new email.";
+  } catch (error) {
+    source.focus();
+    source.select();
+    status.textContent = "Select the text and copy it (Ctrl+C, or Cmd+C on a Mac).";
+  }
+});

@@ -1,8 +1,10 @@
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from members.permissions import PROGRAMME_ADMIN
 from programmes.models import Booking, Mentoring, PeerReview, Training
@@ -43,7 +45,7 @@ def test_session_page_lists_attendees(coordinator_client):
 
 
 def test_bulk_action_records_attendance_and_training(coordinator_client):
-    day = SessionFactory(kind="peer_review_training")
+    day = SessionFactory(kind="peer_review_training", starts_at=timezone.now() - timedelta(days=1))
     bookings = BookingFactory.create_batch(2, session=day)
     coordinator_client.post(
         reverse("admin:programmes_booking_changelist"),

@@ -23,3 +23,27 @@ def test_demo_gives_riverside_manager_bookable_sessions_and_a_development_plan()
     assert PeerReview.objects.count() == 1
     assert Booking.objects.count() == 4
     assert Session.objects.filter(kind="aspiring_group").count() == 3
+
+
+def test_demo_shows_an_early_career_gp_their_hub_an_open_cohort_and_allies():
+    from programmes.models import Cohort, LeadershipInterest
+    from programmes.selectors import (
+        allies_for_member,
+        cohorts_for_member,
+        hub_email_for_member,
+        training_hubs_for_member,
+    )
+
+    members_demo.seed()
+    demo.seed()
+    demo.seed()  # idempotent
+    newgp = members_demo.User.objects.get(email="newgp@riverside.example.org")
+    (hub,) = training_hubs_for_member(user=newgp)
+    assert {offer.category for offer in hub.offers.all()} == {"one_off", "programme", "shadowing", "elearning"}
+    assert "Ben Okoro" in hub_email_for_member(user=newgp, hub=hub).body
+    (cohort,) = cohorts_for_member(user=newgp)
+    assert cohort.programme.name == "Next Generation GP" and cohort.sessions.count() == 6
+    assert cohort.places_left == 10 and Cohort.objects.count() == 1
+    assert LeadershipInterest.objects.count() == 4
+    salaried = members_demo.User.objects.get(email="salaried@riverside.example.org")
+    assert [ally.name for ally in allies_for_member(user=salaried)] == ["Helen Price"]

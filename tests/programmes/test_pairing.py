@@ -1,14 +1,20 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.utils import timezone
 
 from programmes.models import Booking, Mentoring, PeerReview, Training
 from programmes.services import attendance_record, mentoring_pair, peer_review_pair
 from tests.programmes.factories import BookingFactory, SessionFactory, TrainingFactory, london, manager
 
 pytestmark = pytest.mark.django_db
+
+
+def _yesterday():
+    """Attendance is recorded only once a session has started."""
+    return timezone.now() - timedelta(days=1)
 
 
 def test_manager_can_be_paired_with_a_trained_peer_reviewer():
@@ -64,13 +70,13 @@ def test_attending_a_peer_review_training_day_makes_a_trained_peer_reviewer_from
 
 
 def test_attending_a_mentoring_training_day_makes_a_trained_mentor():
-    booking = BookingFactory(session=SessionFactory(kind="mentoring_training"))
+    booking = BookingFactory(session=SessionFactory(kind="mentoring_training", starts_at=_yesterday()))
     attendance_record(bookings=[booking], attended=True)
     assert Training.objects.get(user=booking.user).kind == Training.Kind.MENTOR
 
 
 def test_attending_a_peer_support_session_is_not_training():
-    booking = BookingFactory()
+    booking = BookingFactory(session__starts_at=_yesterday())
     attendance_record(bookings=[booking], attended=True)
     booking.refresh_from_db()
     assert booking.attended is True
@@ -78,13 +84,15 @@ def test_attending_a_peer_support_session_is_not_training():
 
 
 def test_waitlisted_people_cannot_be_recorded_as_attending_a_training_day():
-    booking = BookingFactory(session=SessionFactory(kind="mentoring_training"), status=Booking.Status.WAITLISTED)
+    booking = BookingFactory(
+        session=SessionFactory(kind="mentoring_training", starts_at=_yesterday()), status=Booking.Status.WAITLISTED
+    )
     assert attendance_record(bookings=[booking], attended=True) == 0
     assert not Training.objects.exists()
 
 
 def test_correcting_attendance_to_absent_removes_the_training_it_gave():
-    booking = BookingFactory(session=SessionFactory(kind="mentoring_training"))
+    booking = BookingFactory(session=SessionFactory(kind="mentoring_training", starts_at=_yesterday()))
     attendance_record(bookings=[booking], attended=True)
     attendance_record(bookings=[booking], attended=False)
     assert not Training.objects.exists()
