@@ -9,10 +9,10 @@ import pytest
 from django.urls import reverse
 
 from enquiries.models import Enquiry
-from programmes.models import Booking, Goal, Mentoring, PeerReview
+from programmes.models import Booking, Enrolment, Goal, Mentoring, PeerReview
 from tests.enquiries.triage_support import admin_client
 from tests.factories import MembershipFactory
-from tests.programmes.factories import BookingFactory, SessionFactory, manager
+from tests.programmes.factories import BookingFactory, SessionFactory, gp, manager
 from tests.test_access_sweep import BUILDERS, member_urls
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +42,8 @@ def _person(url_name: str, kwargs: dict):
         return PeerReview.objects.get(pk=pk).manager
     if url_name == "programmes:goal_edit":
         return Goal.objects.get(pk=pk).review.manager
+    if url_name in ("programmes:enrolment_cancel", "programmes:enrolment_calendar"):
+        return Enrolment.objects.get(pk=pk).user
     if url_name == "programmes:mentoring_session_add":
         return Mentoring.objects.get(pk=pk).mentor
     raise AssertionError(f"Say who may open {url_name} in _owner()")
@@ -56,6 +58,9 @@ def _no_store(response) -> bool:
 def test_every_member_page_is_sent_with_no_store(client, practice, member, url_name):
     if url_name == "programmes:session_book":
         kwargs, user = {"pk": SessionFactory().pk}, member
+    elif url_name == "programmes:cohort_enrol":
+        kwargs = BUILDERS[url_name](practice).kwargs
+        user = gp(practice=practice)
     elif url_name in BUILDERS:
         kwargs = BUILDERS[url_name](practice).kwargs
         user = _owner(url_name, kwargs)
