@@ -17,5 +17,6 @@ urlpatterns = [
     path("enquiries/", include("enquiries.urls")),
     path("levies/", include("levies.urls")),
     path("programme/", include("programmes.urls")),
+    path("voice/", include("voice.urls")),
     path("", include("members.urls")),
 ]

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "enquiries",
     "levies",
     "programmes",
+    "voice",
 ]
 
 MIDDLEWARE = [

@@ -8,7 +8,7 @@ from members import demo
 
 # Each app that has demo data provides `<app>.demo.seed()`; members first,
 # because the others hang off its practices and people.
-DEMO_MODULES = ["enquiries.demo", "enquiries.demo_data_protection", "levies.demo", "programmes.demo"]
+DEMO_MODULES = ["enquiries.demo", "enquiries.demo_data_protection", "levies.demo", "programmes.demo", "voice.demo"]
 
 
 class Command(BaseCommand):

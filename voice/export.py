@@ -1,0 +1,72 @@
+"""CSV export of a survey's answers.
+
+`csv_write` is the one place this app writes CSV: at merge, point it at the
+portal's shared CSV writer (branch `security`) and delete `_neutralise`.
+"""
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Iterable
+
+from .models import Answer, NamedResponse, Response, Survey
+
+__all__ = ["csv_write", "survey_answers_csv"]
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutralise(value: object) -> str:
+    """Stop a spreadsheet treating a member's text as a formula: prefix it with an apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_write(rows: Iterable[Iterable[object]]) -> str:
+    """Return `rows` as CSV text, every cell neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow([_neutralise(cell) for cell in row])
+    return buffer.getvalue()
+
+
+def survey_answers_csv(*, survey: Survey) -> str:
+    """One row per response: its date, role, PCN, area, service, topic, then one column per question.
+
+    A named survey adds the person's name and email; an anonymous one has nothing that names anyone.
+    """
+    questions = list(survey.questions.all())
+    values: dict = defaultdict(lambda: defaultdict(list))
+    for response_id, question_id, choice, scale, text in Answer.objects.filter(response__survey=survey).values_list(
+        "response_id", "question_id", "choice", "scale", "text"
+    ):
+        values[response_id][question_id].append(choice or (str(scale) if scale is not None else "") or text)
+    names = {}
+    if not survey.anonymous:
+        names = {
+            named.response_id: named.user
+            for named in NamedResponse.objects.filter(response__survey=survey).select_related("user")
+        }
+    header = ["Date", "Role", "PCN", "Area", "Service", "Topic"]
+    if not survey.anonymous:
+        header += ["Name", "Email"]
+    header += [f"{index}. {question.text}" for index, question in enumerate(questions, start=1)]
+    rows: list[list[object]] = [header]
+    for response in Response.objects.filter(survey=survey).select_related("pcn").order_by("submitted_on", "pk"):
+        row: list[object] = [
+            response.submitted_on.isoformat(),
+            response.get_role_display() if response.role else "",
+            response.pcn.name if response.pcn else "",
+            response.area,
+            response.service,
+            response.topic,
+        ]
+        if not survey.anonymous:
+            person = names.get(response.pk)
+            row += [person.get_full_name() if person else "", person.email if person else ""]
+        row += ["; ".join(values[response.pk].get(question.pk, [])) for question in questions]
+        rows.append(row)
+    return csv_write(rows)
+
+
