@@ -4,6 +4,7 @@ A survey comes only through `selectors.survey_get_for_member`, so a survey
 for another audience is a 404, exactly like one that does not exist.
 """
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -87,7 +88,7 @@ def survey_thanks(request, pk: int):
     return render(request, "voice/thanks.html", {"survey": survey})
 
 
-@member_required
+@login_required  # the invitation names its person; they may have left their practice since
 @never_cache
 def feedback_answer(request, token: str):
     invitation = selectors.invitation_get_for_member(user=request.user, token_hash=services.token_hash(token))
