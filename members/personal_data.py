@@ -25,7 +25,7 @@ from django.utils.text import slugify
 from .models import User
 
 # Apps that contribute sections, after the profile and memberships here.
-PERSONAL_DATA_MODULES = ["enquiries.personal_data", "levies.personal_data", "programmes.personal_data"]
+PERSONAL_DATA_MODULES = ["enquiries.personal_data", "levies.personal_data", "programmes.personal_data", "voice.personal_data"]
 
 Sections = dict[str, list[dict[str, Any]]]
 

@@ -118,3 +118,16 @@ def test_breakdowns_hide_groups_under_five():
     assert breakdowns["Role"]["Practice manager"]["count"] == 5
     assert breakdowns["Role"]["GP partner"]["hidden"] is True
     assert "count" not in breakdowns["Role"]["GP partner"]
+
+
+def test_the_subject_access_export_lists_surveys_answered_but_not_anonymous_answers():
+    from voice.personal_data import collect
+
+    survey = survey_with_questions()
+    person = MembershipFactory().user
+    services.response_submit(survey=survey, user=person, data=good_answers(survey, text="My secret view"))
+
+    sections = collect(person)
+
+    assert [row["survey"] for row in sections["surveys_responded"]] == [survey.title]
+    assert "My secret view" not in repr(sections)
