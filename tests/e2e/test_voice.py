@@ -60,3 +60,35 @@ def test_practice_manager_answers_from_the_dashboard_then_sees_you_said_we_did(p
     expect(page.get_by_test_id("you-said-we-did")).to_contain_text("the ICB will clear the backlog by March")
     expect(page.get_by_test_id("already-responded")).to_be_visible()
     assert_accessible(page)
+
+
+def test_staff_see_results_as_charts_and_satisfaction_on_the_support_overview(page):
+    from members.permissions import OFFICERS
+    from tests.conftest import give_totp
+    from tests.e2e.test_triage import log_in_with_totp
+    from tests.factories import StaffFactory
+    from tests.voice.factories import good_answers
+
+    survey = survey_with_questions(title="Winter pressures")
+    for _ in range(5):
+        services.response_submit(survey=survey, user=MembershipFactory().user, data=good_answers(survey))
+    feedback = Survey.objects.get(purpose=Survey.Purpose.SUPPORT_FEEDBACK)
+    satisfied = feedback.questions.get(kind="scale")
+    for score in (5, 4, 4, 3, 5):
+        response = Response.objects.create(survey=feedback, submitted_on=timezone.localdate(), service="LMS", topic="Workforce")
+        response.answers.create(question=satisfied, scale=score)
+    officer = StaffFactory(groups=[OFFICERS])
+    log_in_with_totp(page, officer, give_totp(officer))
+
+    single, multiple, scale, _ = survey.questions.all()
+    page.goto(f"/admin/voice/survey/{survey.pk}/results/")
+    page.wait_for_function(
+        f"() => typeof Chart !== 'undefined' && Chart.getChart('chart-{single.pk}') && Chart.getChart('chart-{scale.pk}')"
+    )
+    expect(page.get_by_test_id("total")).to_contain_text("5 responses")
+    assert_accessible(page)
+
+    page.goto("/admin/enquiries/enquiry/overview/")
+    page.wait_for_function("() => typeof Chart !== 'undefined' && Chart.getChart('satisfaction-chart')")
+    expect(page.get_by_test_id("support-satisfaction")).to_contain_text("4.2")
+    assert_accessible(page)
