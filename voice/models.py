@@ -84,33 +84,40 @@ class Survey(models.Model):
         ordering = ["-opens_at", "-pk"]
         permissions = [("view_results", "Can see survey results and export the answers")]
         constraints = [
-            models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="voice_survey_closes_after_opening"),
+            models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="voice_survey_closes_after_opening",
+                violation_error_message="The closing time must be after the opening time."),
             models.CheckConstraint(
                 condition=(Q(audience="role") & ~Q(audience_role="")) | (~Q(audience="role") & Q(audience_role="")),
                 name="voice_survey_role_iff_role_audience",
+                violation_error_message='Choose a role for a role audience, and only for one.',
             ),
             models.CheckConstraint(
                 condition=(Q(audience="pcn") & Q(audience_pcn__isnull=False))
                 | (~Q(audience="pcn") & Q(audience_pcn__isnull=True)),
                 name="voice_survey_pcn_iff_pcn_audience",
+                violation_error_message='Choose a PCN for a PCN audience, and only for one.',
             ),
             models.CheckConstraint(
                 condition=(Q(audience="area") & ~Q(audience_area="")) | (~Q(audience="area") & Q(audience_area="")),
                 name="voice_survey_area_iff_area_audience",
+                violation_error_message='Enter the postcode areas for an area audience, and only for one.',
             ),
             models.CheckConstraint(
                 condition=(Q(audience="enquiry") & Q(audience_enquiry__isnull=False))
                 | (~Q(audience="enquiry") & Q(audience_enquiry__isnull=True)),
                 name="voice_survey_enquiry_iff_enquiry_audience",
+                violation_error_message='Choose the enquiry for an enquiry audience, and only for one.',
             ),
             models.CheckConstraint(
                 condition=(Q(audience="session") & Q(audience_session__isnull=False))
                 | (~Q(audience="session") & Q(audience_session__isnull=True)),
                 name="voice_survey_session_iff_session_audience",
+                violation_error_message='Choose the session for a session audience, and only for one.',
             ),
             models.CheckConstraint(
                 condition=Q(you_said_we_did_published_at__isnull=True) | ~Q(you_said_we_did=""),
                 name="voice_survey_published_summary_has_text",
+                violation_error_message='Write the "You said, we did" summary before publishing it.',
             ),
         ]
 
@@ -151,10 +158,12 @@ class Question(models.Model):
         ordering = ["position", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind__in=["single", "multiple"]) | ~Q(choices=""), name="voice_question_choices_offered"
+                condition=~Q(kind__in=["single", "multiple"]) | ~Q(choices=""), name="voice_question_choices_offered",
+                violation_error_message='Enter the options for a choice question, one per line.'
             ),
             models.CheckConstraint(
-                condition=Q(max_length__gte=1, max_length__lte=TEXT_LIMIT_MAX), name="voice_question_text_limit"
+                condition=Q(max_length__gte=1, max_length__lte=TEXT_LIMIT_MAX), name="voice_question_text_limit",
+                violation_error_message='The longest answer must be between 1 and 5,000 characters.'
             ),
         ]
 
@@ -206,6 +215,7 @@ class Answer(models.Model):
             models.CheckConstraint(
                 condition=Q(scale__isnull=True) | Q(scale__gte=SCALE_MIN, scale__lte=SCALE_MAX),
                 name="voice_answer_scale_1_to_5",
+                violation_error_message='Choose a number from 1 to 5.',
             ),
         ]
 

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from enquiries.models import Enquiry, Status
@@ -376,7 +376,3 @@ def _first_scale_position_subquery():
         .annotate(first=Min("position"))
         .values("first")[:1]
     )
-
-
-def q_open(now: datetime) -> Q:
-    return Q(opens_at__lte=now, closes_at__gt=now)

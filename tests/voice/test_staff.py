@@ -173,3 +173,21 @@ def test_the_support_overview_shows_the_satisfaction_chart(client):
     assert 'id="satisfaction-chart"' in content
     assert "Satisfaction after support" in content
     assert "js/voice_charts.js" in content
+
+
+def test_the_builder_explains_an_audience_without_its_detail_in_plain_english(officer_client):
+    now = timezone.localtime()
+    data = {
+        "title": "PCN survey", "purpose": "consultation", "anonymous": "on", "audience": "pcn",
+        "opens_at_0": now.strftime("%d/%m/%Y"), "opens_at_1": "09:00:00",
+        "closes_at_0": (now - timedelta(days=1)).strftime("%d/%m/%Y"), "closes_at_1": "17:00:00",
+        "questions-TOTAL_FORMS": "0", "questions-INITIAL_FORMS": "0",
+        "questions-MIN_NUM_FORMS": "0", "questions-MAX_NUM_FORMS": "1000",
+    }
+
+    content = officer_client.post(reverse("admin:voice_survey_add"), data).content.decode()
+
+    assert "Choose a PCN for a PCN audience" in content
+    assert "The closing time must be after the opening time." in content
+    assert "violated" not in content
+    assert not Survey.objects.filter(title="PCN survey").exists()
