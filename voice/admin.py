@@ -2,6 +2,8 @@
 results with charts, the CSV export, and publishing (the survey, then "You said, we did")."""
 
 from django.contrib import admin, messages
+from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -14,8 +16,23 @@ from .export import survey_answers_csv
 from .models import Question, Survey
 
 
+class QuestionFormSet(BaseInlineFormSet):
+    """Once a question has answers its kind stays: changing it would corrupt the results.
+
+    (Removing it is refused by the admin itself: its answers are protected.)
+    """
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            question = form.instance
+            if "kind" in getattr(form, "changed_data", []) and question.pk and question.answers.exists():
+                form.add_error("kind", "This question already has answers, so its kind cannot change.")
+
+
 class QuestionInline(admin.StackedInline):
     model = Question
+    formset = QuestionFormSet
     extra = 0
     fields = [("position", "kind", "required"), "text", "hint", "choices", ("scale_low_label", "scale_high_label"), "max_length"]
     ordering = ["position", "pk"]
@@ -66,10 +83,10 @@ class SurveyAdmin(admin.ModelAdmin):
 
     @admin.display(description="responses")
     def response_count(self, survey: Survey) -> int:
-        return survey.responses.count()
+        return survey.response_total
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("audience_pcn")
+        return super().get_queryset(request).select_related("audience_pcn").annotate(response_total=Count("responses"))
 
     @admin.action(description="Publish the selected surveys (members see them when they open)")
     def publish(self, request, queryset):

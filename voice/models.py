@@ -219,6 +219,9 @@ class Answer(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return "already given"  # how the admin names it when refusing to delete an answered question
+
 
 class Respondent(models.Model):
     """Who has responded: so each person answers once and reminders skip them. No response id, only the date."""
@@ -277,6 +280,7 @@ class FeedbackInvitation(models.Model):
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    email = models.ForeignKey("mail.OutboundEmail", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         constraints = [

@@ -295,6 +295,13 @@ def invitation_claim(
     }
     try:
         with transaction.atomic():
+            email = email_queue(
+                to=[user.email],
+                template="voice/email/feedback_invitation",
+                context=context,
+                dedupe_key=f"voice-feedback:{about}:{user.pk}",
+                deliver_on_commit=False,
+            )
             invitation = FeedbackInvitation.objects.create(
                 survey=survey,
                 user=user,
@@ -303,13 +310,7 @@ def invitation_claim(
                 token_hash=token_hash(token),
                 created_at=now,
                 expires_at=now + timedelta(days=INVITATION_DAYS),
-            )
-            email_queue(
-                to=[user.email],
-                template="voice/email/feedback_invitation",
-                context=context,
-                dedupe_key=f"voice-feedback:{about}:{user.pk}",
-                deliver_on_commit=False,
+                email=email,
             )
     except IntegrityError:
         return None
@@ -321,8 +322,6 @@ def feedback_invitations_send_due(*, now: datetime | None = None) -> int:
 
     Run outside a transaction. Return how many invitations were sent now.
     """
-    from lmcportal.mail.models import OutboundEmail
-
     now = now or timezone.now()
     today = timezone.localdate(now)
     claimed: list[FeedbackInvitation] = []
@@ -342,9 +341,7 @@ def feedback_invitations_send_due(*, now: datetime | None = None) -> int:
                 invitation = invitation_claim(survey=sessions, user=user, session=session, now=now)
                 if invitation is not None:
                     claimed.append(invitation)
-    keys = [f"voice-feedback:{i.context}:{i.user_id}" for i in claimed]
-    email_ids = list(OutboundEmail.objects.filter(dedupe_key__in=keys).values_list("pk", flat=True))
-    sent = emails_deliver(email_ids=email_ids)
+    sent = emails_deliver(email_ids=[invitation.email_id for invitation in claimed])
     if claimed:
         logger.info("Feedback invitations: %s claimed, %s sent", len(claimed), len(sent))
     return len(sent)

@@ -193,3 +193,16 @@ def test_open_consultations_are_on_the_dashboard(member_client, django_assert_ma
 
     assert survey.title in content
     assert reverse("voice:detail", args=[survey.pk]) in content
+
+
+def test_a_survey_for_the_people_of_one_enquiry_reaches_its_sender_only(client):
+    from tests.enquiries.factories import EnquiryFactory
+
+    enquiry = EnquiryFactory()
+    survey = survey_with_questions(audience="enquiry", audience_enquiry=enquiry)
+    colleague = MembershipFactory(practice=enquiry.practice).user
+
+    client.force_login(colleague)
+    assert client.get(_url(survey)).status_code == 404
+    client.force_login(enquiry.submitted_by)
+    assert client.get(_url(survey)).status_code == 200

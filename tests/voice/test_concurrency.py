@@ -57,3 +57,29 @@ def test_two_concurrent_sweeps_send_each_reminder_exactly_once(mailoutbox, monke
     assert sum(results) == 4
     assert sorted(message.to[0] for message in mailoutbox) == sorted(person.email for person in people)
     assert SurveyNotice.objects.filter(survey=survey, kind=SurveyNotice.Kind.REMINDER).count() == 4
+
+
+def test_two_concurrent_feedback_sweeps_invite_each_person_once(mailoutbox):
+    from tests.enquiries.factories import EnquiryFactory
+    from enquiries.models import Status
+    from voice.models import FeedbackInvitation
+
+    closed_at = timezone.now() - timedelta(days=5)
+    enquiries = [
+        EnquiryFactory(
+            submitted_at=closed_at - timedelta(days=20),
+            first_contact_due_at=closed_at - timedelta(days=15),
+            first_contact_at=closed_at - timedelta(days=16),
+            status=Status.CLOSED,
+            outcome="Done.",
+            closed_at=closed_at,
+        )
+        for _ in range(5)
+    ]
+
+    results, errors = run_concurrently(3, services.feedback_invitations_send_due)
+
+    assert errors == []
+    assert sum(results) == 5
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(e.submitted_by.email for e in enquiries)
+    assert FeedbackInvitation.objects.count() == 5

@@ -191,3 +191,47 @@ def test_the_builder_explains_an_audience_without_its_detail_in_plain_english(of
     assert "The closing time must be after the opening time." in content
     assert "violated" not in content
     assert not Survey.objects.filter(title="PCN survey").exists()
+
+
+def _change_form_data(survey: Survey) -> dict:
+    questions = list(survey.questions.all())
+    data = {
+        "title": survey.title, "purpose": survey.purpose, "introduction": survey.introduction, "anonymous": "on",
+        "audience": "all",
+        "opens_at_0": timezone.localtime(survey.opens_at).strftime("%d/%m/%Y"), "opens_at_1": "09:00:00",
+        "closes_at_0": timezone.localtime(survey.closes_at).strftime("%d/%m/%Y"), "closes_at_1": "17:00:00",
+        "you_said_we_did": "",
+        "questions-TOTAL_FORMS": str(len(questions)), "questions-INITIAL_FORMS": str(len(questions)),
+        "questions-MIN_NUM_FORMS": "0", "questions-MAX_NUM_FORMS": "1000",
+    }
+    for i, q in enumerate(questions):
+        data.update({
+            f"questions-{i}-id": str(q.pk), f"questions-{i}-survey": str(survey.pk), f"questions-{i}-position": str(q.position),
+            f"questions-{i}-kind": q.kind, f"questions-{i}-required": "on" if q.required else "",
+            f"questions-{i}-text": q.text, f"questions-{i}-choices": q.choices, f"questions-{i}-max_length": str(q.max_length),
+            f"questions-{i}-scale_low_label": q.scale_low_label, f"questions-{i}-scale_high_label": q.scale_high_label,
+        })
+    return data
+
+
+def test_a_question_with_answers_cannot_be_removed_from_the_builder(officer_client):
+    survey = _answered(1)
+    data = _change_form_data(survey)
+    data["questions-0-DELETE"] = "on"
+
+    response = officer_client.post(reverse("admin:voice_survey_change", args=[survey.pk]), data)
+
+    assert response.status_code == 200
+    assert "would require deleting the following protected related objects: answer already given" in response.content.decode()
+    assert survey.questions.count() == 4
+
+
+def test_a_question_with_answers_keeps_its_kind(officer_client):
+    survey = _answered(1)
+    data = _change_form_data(survey)
+    data["questions-0-kind"] = "multiple"
+
+    response = officer_client.post(reverse("admin:voice_survey_change", args=[survey.pk]), data)
+
+    assert "This question already has answers, so its kind cannot change." in response.content.decode()
+    assert survey.questions.first().kind == "single"
