@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from enquiries.models import Enquiry
 from lmcportal.mail.services import email_queue, emails_deliver
@@ -85,11 +85,8 @@ class AnswersInvalid(ValidationError):
 
 
 def survey_closed_message(survey: Survey) -> str:
-    closed = timezone.localtime(survey.closes_at)
-    return (
-        f"This survey closed on {closed:%A %-d %B %Y} at {closed:%H:%M}, so we can no longer accept answers. "
-        "Nothing you entered has been saved."
-    )
+    closed = dateformat.format(timezone.localtime(survey.closes_at), r"l j F Y \a\t H:i")
+    return f"This survey closed on {closed}, so we can no longer accept answers. Nothing you entered has been saved."
 
 
 def token_hash(token: str) -> str:
@@ -118,11 +115,15 @@ def response_submit(
     now = now or timezone.now()
     if not (survey.opens_at <= now < survey.closes_at):
         raise SurveyClosed(survey_closed_message(survey) if now >= survey.closes_at else "This survey is not open yet.")
+    context = invitation.context if invitation else ""
+    # Said before checking the answers, so a second attempt is told why at once; the
+    # unique constraint below is what actually guarantees it under concurrency.
+    if Respondent.objects.filter(survey=survey, user=user, context=context).exists():
+        raise AlreadyResponded(ALREADY_RESPONDED)
     questions = list(survey.questions.all())
     answers = answers_read(questions, data)
     if not answers.is_valid:
         raise AnswersInvalid(answers)
-    context = invitation.context if invitation else ""
     with transaction.atomic():
         if invitation is not None:
             used = FeedbackInvitation.objects.filter(

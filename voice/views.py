@@ -17,9 +17,17 @@ from .answers import AnswerSet
 from .models import Survey
 
 
-def _form_context(survey: Survey, answers: AnswerSet | None, *, refusal: str = "") -> dict:
+def _form_context(survey: Survey, answers: AnswerSet | None, *, refusal: str = "", posted=None) -> dict:
     questions = list(survey.questions.all())
     answers = answers or AnswerSet()
+    # Refused outright (closed, already answered): give back what they typed, to copy elsewhere.
+    typed = []
+    if refusal and posted is not None:
+        typed = [
+            {"question": question.text, "answer": ", ".join(value for value in posted.getlist(question.field_name) if value.strip())}
+            for question in questions
+            if any(value.strip() for value in posted.getlist(question.field_name))
+        ]
     rows = [
         {
             "question": question,
@@ -35,7 +43,7 @@ def _form_context(survey: Survey, answers: AnswerSet | None, *, refusal: str = "
         for index, row in enumerate(rows, start=1)
         if row["error"]
     ]
-    return {"survey": survey, "rows": rows, "error_items": summary, "refusal": refusal}
+    return {"survey": survey, "rows": rows, "error_items": summary, "refusal": refusal, "typed": typed}
 
 
 @member_required
@@ -75,7 +83,7 @@ def survey_detail(request, pk: int):
             status = 409
         else:
             return redirect("voice:thanks", pk=survey.pk)
-    context = _form_context(survey, answers, refusal=refusal)
+    context = _form_context(survey, answers, refusal=refusal, posted=request.POST if refusal else None)
     context.update({"responded": responded, "is_open": is_open, "now": now})
     return render(request, "voice/detail.html", context, status=status)
 
@@ -114,6 +122,6 @@ def feedback_answer(request, token: str):
             status = 409
         else:
             return render(request, "voice/thanks.html", {"survey": survey, "feedback": True})
-    context = _form_context(survey, answers, refusal=refusal)
+    context = _form_context(survey, answers, refusal=refusal, posted=request.POST if refusal else None)
     context.update({"invitation": invitation, "is_open": True, "responded": False, "feedback": True})
     return render(request, "voice/detail.html", context, status=status)

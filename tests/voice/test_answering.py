@@ -95,10 +95,11 @@ def test_a_form_reposted_from_an_old_tab_after_closing_is_refused_without_an_err
     survey.closes_at = timezone.now() - timedelta(minutes=1)
     survey.save()
 
-    response = member_client.post(_url(survey), good_answers(survey))
+    response = member_client.post(_url(survey), good_answers(survey, text="Rent is years behind"))
 
     assert response.status_code == 409
     assert "so we can no longer accept answers" in response.content.decode()
+    assert "Rent is years behind" in response.content.decode()  # given back, to copy elsewhere
     assert _saved(survey) == (0, 0, 0)
 
 
