@@ -61,6 +61,16 @@ class SurveyAdmin(admin.ModelAdmin):
         ('"You said, we did"', {"fields": ["you_said_we_did", "you_said_we_did_published_at"]}),
     ]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """Label the admin's separate date and time boxes, which Django leaves unlabelled for screen readers."""
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("opens_at", "closes_at") and field is not None:
+            label = db_field.verbose_name.capitalize()
+            date_input, time_input = field.widget.widgets
+            date_input.attrs["aria-label"] = f"{label}: date (dd/mm/yyyy)"
+            time_input.attrs["aria-label"] = f"{label}: time (hh:mm)"
+        return field
+
     @admin.display(description="audience")
     def audience_words(self, survey: Survey) -> str:
         detail = {

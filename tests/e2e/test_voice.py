@@ -88,6 +88,14 @@ def test_staff_see_results_as_charts_and_satisfaction_on_the_support_overview(pa
     expect(page.get_by_test_id("total")).to_contain_text("5 responses")
     assert_accessible(page)
 
+    page.goto(f"/admin/voice/survey/{survey.pk}/change/")
+    expect(page.get_by_role("link", name="Preview as members see it")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Preview as members see it").click()
+    expect(page.get_by_test_id("preview-banner")).to_be_visible()
+    expect(page.get_by_role("button", name="Send my answers")).to_have_count(0)
+    assert_accessible(page)
+
     page.goto("/admin/enquiries/enquiry/overview/")
     page.wait_for_function("() => typeof Chart !== 'undefined' && Chart.getChart('satisfaction-chart')")
     expect(page.get_by_test_id("support-satisfaction")).to_contain_text("4.2")
