@@ -61,6 +61,13 @@ class SurveyAdmin(admin.ModelAdmin):
         ('"You said, we did"', {"fields": ["you_said_we_did", "you_said_we_did_published_at"]}),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        """Once anyone has answered, whether the survey is anonymous can no longer change."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.responses.exists():
+            fields.append("anonymous")
+        return fields
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         """Label the admin's separate date and time boxes, which Django leaves unlabelled for screen readers."""
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

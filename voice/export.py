@@ -6,10 +6,12 @@ portal's shared CSV writer (branch `security`) and delete `_neutralise`.
 
 import csv
 import io
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from .models import Answer, NamedResponse, Response, Survey
+from .models import BREAKDOWN_THRESHOLD, Answer, NamedResponse, Response, Survey
+
+FEWER_THAN_THRESHOLD = f"fewer than {BREAKDOWN_THRESHOLD} responses"
 
 __all__ = ["csv_write", "survey_answers_csv"]
 
@@ -34,7 +36,9 @@ def csv_write(rows: Iterable[Iterable[object]]) -> str:
 def survey_answers_csv(*, survey: Survey) -> str:
     """One row per response: its date, role, PCN, area, service, topic, then one column per question.
 
-    A named survey adds the person's name and email; an anonymous one has nothing that names anyone.
+    A named survey adds the person's name and email; an anonymous one has nothing that names anyone,
+    and a role, PCN or area with fewer than 5 responses in this survey is written as "fewer than 5
+    responses", so a row cannot single out the only practice manager in a small PCN.
     """
     questions = list(survey.questions.all())
     values: dict = defaultdict(lambda: defaultdict(list))
@@ -53,15 +57,14 @@ def survey_answers_csv(*, survey: Survey) -> str:
         header += ["Name", "Email"]
     header += [f"{index}. {question.text}" for index, question in enumerate(questions, start=1)]
     rows: list[list[object]] = [header]
-    for response in Response.objects.filter(survey=survey).select_related("pcn").order_by("submitted_on", "pk"):
-        row: list[object] = [
-            response.submitted_on.isoformat(),
-            response.get_role_display() if response.role else "",
-            response.pcn.name if response.pcn else "",
-            response.area,
-            response.service,
-            response.topic,
-        ]
+    responses = list(Response.objects.filter(survey=survey).select_related("pcn").order_by("submitted_on", "pk"))
+    segments = [
+        (r.get_role_display() if r.role else "", r.pcn.name if r.pcn else "", r.area, r.service, r.topic) for r in responses
+    ]
+    if survey.anonymous:
+        segments = _hide_small_groups(segments)
+    for response, segment in zip(responses, segments, strict=True):
+        row: list[object] = [response.submitted_on.isoformat(), *segment]
         if not survey.anonymous:
             person = names.get(response.pk)
             row += [person.get_full_name() if person else "", person.email if person else ""]
@@ -70,3 +73,16 @@ def survey_answers_csv(*, survey: Survey) -> str:
     return csv_write(rows)
 
 
+
+
+def _hide_small_groups(segments: list[tuple]) -> list[tuple]:
+    """Replace each value shared by fewer than BREAKDOWN_THRESHOLD responses in its column."""
+    columns = list(zip(*segments)) if segments else []
+    counts = [Counter(column) for column in columns]
+    return [
+        tuple(
+            value if not value or counts[i][value] >= BREAKDOWN_THRESHOLD else FEWER_THAN_THRESHOLD
+            for i, value in enumerate(segment)
+        )
+        for segment in segments
+    ]

@@ -52,6 +52,18 @@ def test_the_export_escapes_what_members_typed_and_names_nobody(officer_client):
     assert rows[1][-1] == "'=HYPERLINK(\"x\")"
     assert rows[1][-3] == "Funding; Staff"
     assert "Zebedee" not in response.content.decode() and person.email not in response.content.decode()
+    # One response: its role, PCN and area are a group under 5, so they are not written.
+    assert rows[1][1:4] == ["fewer than 5 responses"] * 3
+
+
+def test_the_export_writes_role_pcn_and_area_for_groups_of_five_or_more(officer_client):
+    survey = _answered(5)
+
+    response = officer_client.get(reverse("admin:voice_survey_export", args=[survey.pk]))
+
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert {row[1] for row in rows[1:]} == {"Practice manager"}
+    assert {row[3] for row in rows[1:]} == {"PR"}
 
 
 def test_results_show_a_chart_per_choice_and_scale_question_and_the_free_text(officer_client, django_assert_max_num_queries):
@@ -235,3 +247,13 @@ def test_a_question_with_answers_keeps_its_kind(officer_client):
 
     assert "This question already has answers, so its kind cannot change." in response.content.decode()
     assert survey.questions.first().kind == "single"
+
+
+def test_once_answered_a_survey_stays_anonymous(officer_client):
+    survey = _answered(1)
+    data = _change_form_data(survey)
+    del data["anonymous"]
+
+    officer_client.post(reverse("admin:voice_survey_change", args=[survey.pk]), data)
+
+    assert Survey.objects.get(pk=survey.pk).anonymous is True
