@@ -11,10 +11,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from enquiries.models import Enquiry, Status
+from enquiries.sla import add_working_days
 from members.models import Membership, Practice, User
 from programmes.models import Booking, Session
 
@@ -120,12 +121,32 @@ def _published(now: datetime) -> QuerySet[Survey]:
     )
 
 
-def survey_list_for_member(*, user: User, now: datetime | None = None) -> list[Survey]:
-    """Return the published surveys whose audience includes `user`: open ones first (closing soonest), then closed."""
+def survey_list_for_member(*, user: User, now: datetime | None = None, open_only: bool = False) -> list[Survey]:
+    """Return the published surveys whose audience includes `user`: open ones first (closing soonest), then closed.
+
+    All members, role and PCN audiences are matched in the database from the
+    person's memberships; the few area, enquiry and session surveys are checked
+    one by one with `audience_users`, the rule's home.
+    """
     now = now or timezone.now()
-    if not user.is_authenticated:
+    if not user.is_authenticated or not user.is_active:
         return []
-    surveys = [s for s in _published(now).select_related("audience_enquiry") if _in_audience(s, user)]
+    memberships = list(Membership.objects.filter(user=user, is_active=True).values_list("role", "practice__pcn"))
+    candidates = _published(now)
+    if open_only:
+        candidates = candidates.filter(closes_at__gt=now)
+    matched = Q(audience__in=[Survey.Audience.AREA, Survey.Audience.ENQUIRY, Survey.Audience.SESSION])
+    if memberships:
+        roles = {role for role, _ in memberships}
+        pcns = {pcn for _, pcn in memberships if pcn is not None}
+        matched |= Q(audience=Survey.Audience.ALL) | Q(audience=Survey.Audience.ROLE, audience_role__in=roles)
+        matched |= Q(audience=Survey.Audience.PCN, audience_pcn__in=pcns)
+    one_by_one = {Survey.Audience.AREA, Survey.Audience.ENQUIRY, Survey.Audience.SESSION}
+    surveys = [
+        survey
+        for survey in candidates.filter(matched)
+        if survey.audience not in one_by_one or _in_audience(survey, user)
+    ]
     open_ = sorted((s for s in surveys if s.closes_at > now), key=lambda s: s.closes_at)
     closed = sorted((s for s in surveys if s.closes_at <= now), key=lambda s: s.closes_at, reverse=True)
     return open_ + closed
@@ -184,8 +205,6 @@ def users_due_notice(*, survey: Survey, kind: str) -> QuerySet[User]:
 
 def enquiries_due_feedback_invitation(*, today: date) -> list[Enquiry]:
     """Closed enquiries whose first working day after closing has come, with someone not yet invited."""
-    from enquiries.sla import add_working_days
-
     earliest = timezone.now() - timedelta(days=FEEDBACK_LOOKBACK_DAYS + 10)
     candidates = Enquiry.objects.filter(status=Status.CLOSED, closed_at__gte=earliest, anonymised_at__isnull=True)
     due = []
@@ -198,8 +217,6 @@ def enquiries_due_feedback_invitation(*, today: date) -> list[Enquiry]:
 
 def sessions_due_feedback_invitation(*, today: date) -> list[Session]:
     """Sessions held in the last 30 days whose first working day after has come."""
-    from enquiries.sla import add_working_days
-
     earliest = timezone.now() - timedelta(days=FEEDBACK_LOOKBACK_DAYS + 10)
     due = []
     candidates = Session.objects.filter(ends_at__gte=earliest, ends_at__lte=timezone.now()).select_related("area")

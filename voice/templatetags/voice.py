@@ -16,8 +16,7 @@ register = template.Library()
 def voice_dashboard_card(context):
     user = context["request"].user
     now = timezone.now()
-    surveys = selectors.survey_list_for_member(user=user, now=now)
-    return {"open_surveys": [s for s in surveys if s.closes_at > now]}
+    return {"open_surveys": selectors.survey_list_for_member(user=user, now=now, open_only=True)}
 
 
 @register.inclusion_tag("admin/voice/_support_satisfaction.html")
