@@ -90,3 +90,19 @@ def test_the_jobs_are_on_the_beat_schedule():
 
     tasks = set(PeriodicTask.objects.filter(task__startswith="voice.").values_list("task", flat=True))
     assert tasks == {"voice.tasks.send_consultation_emails", "voice.tasks.send_feedback_invitations"}
+
+
+def test_the_command_sends_what_is_due_once(mailoutbox):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    MembershipFactory()
+    survey_with_questions()
+    out = StringIO()
+
+    call_command("send_voice_emails", stdout=out)
+    call_command("send_voice_emails", stdout=StringIO())
+
+    assert out.getvalue().strip() == "Sent 1 consultation email and 0 feedback invitations."
+    assert len(mailoutbox) == 1
