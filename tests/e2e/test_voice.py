@@ -100,3 +100,38 @@ def test_staff_see_results_as_charts_and_satisfaction_on_the_support_overview(pa
     page.wait_for_function("() => typeof Chart !== 'undefined' && Chart.getChart('satisfaction-chart')")
     expect(page.get_by_test_id("support-satisfaction")).to_contain_text("4.2")
     assert_accessible(page)
+
+
+def test_a_member_gives_feedback_from_the_emailed_link_once(page, mailoutbox):
+    import re
+
+    from enquiries.models import Status
+    from tests.enquiries.factories import EnquiryFactory
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    closed_at = timezone.now() - timedelta(days=5)
+    enquiry = EnquiryFactory(
+        submitted_at=closed_at - timedelta(days=20),
+        first_contact_due_at=closed_at - timedelta(days=15),
+        first_contact_at=closed_at - timedelta(days=16),
+        status=Status.CLOSED,
+        outcome="Agreed a new rota.",
+        closed_at=closed_at,
+    )
+    services.feedback_invitations_send_due()
+    link = re.search(r"(/voice/feedback/[\w-]+/)", mailoutbox[0].body).group(1)
+
+    log_in(page, enquiry.submitted_by.email, PASSWORD)
+    page.wait_for_url("**/dashboard/")
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("How did we do?")
+    assert_accessible(page)
+    page.get_by_label("5 – Very satisfied").check()
+    page.get_by_label("Yes").check()
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_test_id("thanks")).to_be_visible()
+    assert_accessible(page)
+
+    page.goto(link)
+    expect(page.get_by_test_id("feedback-unusable")).to_contain_text("already given your feedback")
+    assert_accessible(page)
