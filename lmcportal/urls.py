@@ -18,6 +18,7 @@ urlpatterns = [
     path("levies/", include("levies.urls")),
     path("programme/", include("programmes.urls")),
     path("account/your-data/", include("privacy.urls")),
+    path("voice/", include("voice.urls")),
     path("", include("members.urls")),
 ]
 

@@ -25,7 +25,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs /usr/bin/chromium (apt-get install chromium)"))
 
 
-PROJECT_APPS = {"members", "mail", "privacy", "enquiries", "levies", "programmes"}
+PROJECT_APPS = {"members", "mail", "privacy", "enquiries", "levies", "programmes", "voice"}
 
 
 def replay_data_migrations() -> None:

@@ -21,8 +21,8 @@ from tests.enquiries.factories import EnquiryFactory
 from tests.factories import PracticeFactory, StaffFactory
 from tests.programmes.factories import BookingFactory, CohortFactory, EnrolmentFactory, NhsAreaFactory, TrainingFactory, gp, manager
 
-MEMBER_NAMESPACES = {"members", "privacy", "enquiries", "levies", "programmes"}
-PROJECT_APPS = {"members", "privacy", "enquiries", "levies", "programmes", "mail"}
+MEMBER_NAMESPACES = {"members", "privacy", "enquiries", "levies", "programmes", "voice"}
+PROJECT_APPS = {"members", "privacy", "enquiries", "levies", "programmes", "mail", "voice"}
 
 EXEMPT = {
     "members:home": "redirects to the dashboard or the login page; shows nothing",
@@ -103,6 +103,27 @@ def _mentoring(practice_b) -> Target:
     return Target({"pk": mentoring.pk}, [])
 
 
+def _voice_survey(practice_b) -> Target:
+    from tests.voice.factories import survey_with_questions
+
+    survey = survey_with_questions(
+        title="Practice B's PCN consultation", audience="pcn", audience_pcn=practice_b.pcn
+    )
+    return Target({"pk": survey.pk}, [survey.title])
+
+
+def _voice_feedback(practice_b) -> Target:
+    from voice import services
+    from voice.models import Survey
+
+    enquiry = EnquiryFactory(practice=practice_b)
+    survey = Survey.objects.get(purpose=Survey.Purpose.SUPPORT_FEEDBACK)
+    invitation = services.invitation_claim(survey=survey, user=enquiry.submitted_by, enquiry=enquiry, now=enquiry.submitted_at)
+    token = "practice-b-feedback-token"
+    type(invitation).objects.filter(pk=invitation.pk).update(token_hash=services.token_hash(token))
+    return Target({"token": token}, [enquiry.reference])
+
+
 BUILDERS = {
     "enquiries:detail": _enquiry,
     "enquiries:submitted": _enquiry,
@@ -121,6 +142,9 @@ BUILDERS = {
     "programmes:cohort_enrol": _cohort,
     "programmes:enrolment_cancel": _enrolment,
     "programmes:enrolment_calendar": _enrolment,
+    "voice:detail": _voice_survey,
+    "voice:thanks": _voice_survey,
+    "voice:feedback": _voice_feedback,
 }
 
 
@@ -182,7 +206,8 @@ def test_member_of_another_practice_gets_404_and_changes_nothing(client, member,
 
 
 def _missing_kwargs(kwargs: dict) -> dict:
-    return {key: ("LMS-1999-99999" if key == "reference" else 999_999) for key in kwargs}
+    missing = {"reference": "LMS-1999-99999", "token": "no-such-token"}
+    return {key: missing.get(key, 999_999) for key in kwargs}
 
 
 @pytest.mark.django_db
@@ -190,7 +215,7 @@ def _missing_kwargs(kwargs: dict) -> dict:
 def test_pages_without_an_object_show_a_member_nothing_of_another_practice(client, member, url_name):
     practice_b = PracticeFactory(name="Practice Bee Surgery", ods_code="B99999")
     secrets = [practice_b.name, practice_b.ods_code]
-    for builder in {_enquiry, _booking, _review}:
+    for builder in {_enquiry, _booking, _review, _voice_survey}:
         secrets += builder(practice_b).secrets
     client.force_login(member)
     before_b = {label: rows for label, rows in database_snapshot().items()}
@@ -203,7 +228,7 @@ def test_pages_without_an_object_show_a_member_nothing_of_another_practice(clien
     leaked = [secret for secret in secrets if secret and secret in content]
     assert not leaked, f"{url_name} showed practice B's data: {leaked}"
     after = database_snapshot()
-    for label in ("enquiries.Enquiry", "programmes.Booking", "programmes.Goal", "programmes.PeerReview"):
+    for label in ("enquiries.Enquiry", "programmes.Booking", "programmes.Goal", "programmes.PeerReview", "voice.Response"):
         assert after[label] == before_b[label], f"POST {url_name} changed {label}"
 
 

@@ -128,12 +128,23 @@ def leadership_interests_csv(client) -> list[str]:
     return _cells(response.content.decode())
 
 
+def voice_answers_csv(client) -> list[str]:
+    from tests.voice.factories import good_answers, survey_with_questions
+    from voice import services as voice_services
+
+    survey = survey_with_questions()
+    voice_services.response_submit(survey=survey, user=MembershipFactory().user, data=good_answers(survey, text=FORMULA))
+    response = admin_client(client, "officer").get(reverse("admin:voice_survey_export", args=[survey.pk]))
+    return _cells(response.content.decode())
+
+
 OUTPUTS: dict[str, Callable] = {
     "privacy/personal_data.py": subject_access_zip,
     "programmes/admin.py": attendance_csv,
     "enquiries/admin/triage/export.py": triage_export,
     "levies/admin/remittances.py": levies_reconciliation_csv,
     "programmes/export.py": leadership_interests_csv,
+    "voice/export.py": voice_answers_csv,
 }
 
 

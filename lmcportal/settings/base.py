@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "enquiries",
     "levies",
     "programmes",
+    "voice",
 ]
 
 MIDDLEWARE = [

@@ -20,11 +20,14 @@ def strict_page(browser, live_server):
 
 
 def test_member_pages_run_without_csp_violations(strict_page):
+    from tests.voice.factories import survey_with_questions
+
     membership = MembershipFactory()
+    survey = survey_with_questions()
 
     log_in(strict_page, membership.user.email, PASSWORD)
     strict_page.wait_for_url("**/dashboard/")
-    for path in ["/dashboard/", "/enquiries/", "/levies/", "/programme/", "/accounts/email/"]:
+    for path in ["/dashboard/", "/enquiries/", "/levies/", "/programme/", "/accounts/email/", "/voice/", f"/voice/{survey.pk}/"]:
         strict_page.goto(path)
 
     assert strict_page.csp_errors == []
@@ -36,7 +39,18 @@ def test_admin_pages_run_without_csp_violations(strict_page, settings):
 
     log_in(strict_page, staff.email, PASSWORD)
     strict_page.wait_for_url("**/dashboard/")
-    for path in ["/admin/", "/admin/members/practice/", "/admin/members/user/add/"]:
+    from tests.voice.factories import survey_with_questions
+
+    survey = survey_with_questions()
+    for path in [
+        "/admin/",
+        "/admin/members/practice/",
+        "/admin/members/user/add/",
+        "/admin/voice/survey/",
+        f"/admin/voice/survey/{survey.pk}/change/",
+        f"/admin/voice/survey/{survey.pk}/results/",
+        f"/admin/voice/survey/{survey.pk}/preview/",
+    ]:
         strict_page.goto(path)
 
     assert strict_page.csp_errors == []

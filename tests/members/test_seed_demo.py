@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 def row_counts() -> dict[str, int]:
     """Count every row the demo might create, across all project apps."""
-    labels = {"members", "privacy", "enquiries", "levies", "programmes", "mail"}
+    labels = {"members", "privacy", "enquiries", "levies", "programmes", "mail", "voice"}
     counts = {
         model._meta.label: model.objects.count()
         for model in apps.get_models()

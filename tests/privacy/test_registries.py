@@ -70,7 +70,7 @@ def test_demo_data_is_seeded_in_installed_apps_order_after_members():
 
     answering = [config.label for config in apps.get_app_configs() if register_demo_data.has_listeners(sender=config)]
 
-    assert answering == ["enquiries", "levies", "programmes"]
+    assert answering == ["enquiries", "levies", "programmes", "voice"]
 
 
 @pytest.mark.django_db
