@@ -133,6 +133,7 @@ def voice_answers_csv(client) -> list[str]:
     from voice import services as voice_services
 
     survey = survey_with_questions()
+    survey.questions.filter(kind="text").update(max_length=len(FORMULA))
     voice_services.response_submit(survey=survey, user=MembershipFactory().user, data=good_answers(survey, text=FORMULA))
     response = admin_client(client, "officer").get(reverse("admin:voice_survey_export", args=[survey.pk]))
     return _cells(response.content.decode())

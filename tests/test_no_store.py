@@ -14,6 +14,8 @@ from tests.enquiries.triage_support import admin_client
 from tests.factories import MembershipFactory
 from tests.programmes.factories import BookingFactory, SessionFactory, gp, manager
 from tests.test_access_sweep import BUILDERS, member_urls
+from voice.models import FeedbackInvitation
+from voice.services import token_hash
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +46,8 @@ def _person(url_name: str, kwargs: dict):
         return Goal.objects.get(pk=pk).review.manager
     if url_name in ("programmes:enrolment_cancel", "programmes:enrolment_calendar"):
         return Enrolment.objects.get(pk=pk).user
+    if url_name == "voice:feedback":
+        return FeedbackInvitation.objects.get(token_hash=token_hash(kwargs["token"])).user
     if url_name == "programmes:mentoring_session_add":
         return Mentoring.objects.get(pk=pk).mentor
     raise AssertionError(f"Say who may open {url_name} in _owner()")
@@ -58,6 +62,8 @@ def _no_store(response) -> bool:
 def test_every_member_page_is_sent_with_no_store(client, practice, member, url_name):
     if url_name == "programmes:session_book":
         kwargs, user = {"pk": SessionFactory().pk}, member
+    elif url_name in ("voice:detail", "voice:thanks"):
+        kwargs, user = BUILDERS[url_name](practice).kwargs, member  # a consultation for the member's own PCN
     elif url_name == "programmes:cohort_enrol":
         kwargs = BUILDERS[url_name](practice).kwargs
         user = gp(practice=practice)
