@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from enquiries.models import Enquiry, Status
+from enquiries.selectors import enquiry_member_readers
 from enquiries.sla import add_working_days
 from members.models import Membership, Practice, User
 from programmes.models import Booking, Session
@@ -73,12 +74,11 @@ def practice_area(practice: Practice) -> str:
 
 
 def enquiry_people(*, enquiry: Enquiry) -> QuerySet[User]:
-    """Return the people who may see `enquiry`: today, its sender (if still active).
+    """Return the people who may see `enquiry`, by enquiries' own sharing rule (the sender, and whoever they shared it with).
 
-    The one place voice asks "who may see this enquiry"; when enquiries gain
-    sharing, this should call enquiries' own selector.
+    The one place voice asks "who may see this enquiry".
     """
-    return User.objects.filter(pk=enquiry.submitted_by_id, is_active=True)
+    return User.objects.filter(pk__in=[person.pk for person in enquiry_member_readers(enquiry=enquiry)])
 
 
 def session_attendees(*, session: Session) -> QuerySet[User]:

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from lmcportal.celery import periodic_task_add, periodic_task_remove
+from lmcportal.beat import periodic_task_add, periodic_task_remove
 
 DRAFTS = "Delete enquiry drafts untouched for 30 days"
 

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from lmcportal.celery import periodic_task_add, periodic_task_remove
+from lmcportal.beat import periodic_task_add, periodic_task_remove
 
 NAME = "Levies: fail list-size imports that stopped being read"
 

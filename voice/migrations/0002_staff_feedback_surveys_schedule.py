@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from django.db import migrations
 
-from lmcportal.celery import periodic_task_add, periodic_task_remove
+from lmcportal.beat import periodic_task_add, periodic_task_remove
 from members.permissions import OFFICERS, PROGRAMME_ADMIN, TRIAGE_LEAD, grant, revoke
 
 ALL = [f"voice.{action}_{model}" for model in ("survey", "question") for action in ("view", "add", "change", "delete")]
