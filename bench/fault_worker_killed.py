@@ -131,7 +131,8 @@ def run(args, *, url: str, env: dict, mail_dir: Path) -> int:
     later = timezone.now() + _claim_timeout(mail_services) + timedelta(minutes=1)
     rounds = 0
     with time_machine.travel(later, tick=True):
-        for rounds in range(1, SWEEP_ROUNDS + 1):
+        for attempt in range(1, SWEEP_ROUNDS + 1):
+            rounds = attempt
             sent = send_sla_reminders() + outbox_sweep()
             if sent == 0:
                 break

@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -141,10 +141,10 @@ def print_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> Non
     rows = [[str(cell) for cell in row] for row in rows]
     widths = [max(len(str(h)), *(len(r[i]) for r in rows)) if rows else len(str(h)) for i, h in enumerate(headers)]
     line = "  ".join("-" * w for w in widths)
-    print("  ".join(str(h).ljust(w) for h, w in zip(headers, widths)))
+    print("  ".join(str(h).ljust(w) for h, w in zip(headers, widths, strict=True)))
     print(line)
     for row in rows:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)))
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)))
     sys.stdout.flush()
 
 
@@ -188,10 +188,8 @@ def _stop(process: subprocess.Popen, *, sig=signal.SIGTERM, timeout: float = 10)
     try:
         process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        try:
+        with suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         process.wait(timeout=timeout)
 
 
@@ -215,7 +213,7 @@ def child_env(*, database_url: str, **extra: str) -> dict:
 def gunicorn(*, env: dict, workers: int = 4, threads: int = 1, log_path: Path | None = None):
     """Run the portal under gunicorn on a free 127.0.0.1 port; yield its base URL. Always stopped."""
     port = free_port()
-    log = open(log_path, "w") if log_path else subprocess.DEVNULL
+    log = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115 (closed in the finally below)
     process = subprocess.Popen(
         [
             str(VENV_BIN / "gunicorn"),
@@ -296,7 +294,7 @@ class RedisServer:
 @contextmanager
 def celery_worker(*, env: dict, log_path: Path | None = None, concurrency: int = 1):
     """Run a real `celery worker` for the portal; yield its Popen (the caller may kill it)."""
-    log = open(log_path, "w") if log_path else subprocess.DEVNULL
+    log = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115 (closed in the finally below)
     process = subprocess.Popen(
         [
             str(VENV_BIN / "celery"),

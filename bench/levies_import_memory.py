@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.harness import bench_database_url, database_drop, database_recreate, django_setup, print_table  # noqa: E402
+from bench.harness import bench_database_url, database_drop, database_recreate, django_setup, print_table
 
 DATABASE = "lmc_bench_import_memory"
 PRACTICES = 7000

@@ -295,11 +295,11 @@ def seed(*, enquiries: int = 100_000, practices: int = 7_000, random_seed: int =
         Membership.objects.bulk_create(
             [
                 Membership(user=user, practice=practice, role="practice_manager")
-                for user, practice in zip(members, practice_rows)
+                for user, practice in zip(members, practice_rows, strict=True)
             ],
             batch_size=batch,
         )
-    members_by_practice = {p.pk: u.pk for u, p in zip(members, practice_rows)}
+    members_by_practice = {p.pk: u.pk for u, p in zip(members, practice_rows, strict=True)}
     rows = _enquiries(
         rng, count=enquiries, practices=practice_rows, officers=[o.pk for o in officers],
         members_by_practice=members_by_practice, now=now,

@@ -13,7 +13,7 @@ each so the scripts measure the portal rather than the harness:
 
 import warnings
 
-from lmcportal.settings.base import *  # noqa: F401,F403
+from lmcportal.settings.base import *  # noqa: F403
 from lmcportal.settings.base import BASE_DIR, TEMPLATES, env
 
 DEBUG = False

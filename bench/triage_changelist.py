@@ -27,6 +27,7 @@ from collections.abc import Callable
 
 from bench.harness import bench_database, percentile, print_table
 
+
 def _page(client, url: str, *, requests: int, check: Callable | None = None) -> dict:
     """Time `requests` GETs of `url` after a warm-up; count the queries of one."""
     from django.db import connection

@@ -8,8 +8,8 @@ from members.models import PCN
 
 from .listsize_csv import NHS, PLAIN, FileProblem, detect_format, first_line
 from .models import LevyKind
-from .remittance_csv import RemittanceFileProblem, parse_remittances
 from .periods import Quarter, financial_year_label, quarters_between, quarters_of_year
+from .remittance_csv import RemittanceFileProblem, parse_remittances
 from .selectors import ReconciliationState
 
 MAX_UPLOAD_BYTES = 250 * 1024 * 1024

@@ -2,7 +2,6 @@ from allauth.account.adapter import DefaultAccountAdapter
 
 from mail.services import email_queue_message
 
-
 # allauth emails that carry a link or code that lets someone into the account.
 SIGN_IN_TEMPLATES = {
     "account/email/password_reset_key",

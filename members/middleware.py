@@ -39,9 +39,13 @@ class StaffSessionIdleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated and request.user.is_staff:
-            if time.time() - request.session.get("staff_seen_at", 0) >= self.TOUCH_INTERVAL_SECONDS:
-                start_staff_idle_clock(request)
+        user = request.user
+        if (
+            user.is_authenticated
+            and user.is_staff
+            and time.time() - request.session.get("staff_seen_at", 0) >= self.TOUCH_INTERVAL_SECONDS
+        ):
+            start_staff_idle_clock(request)
         return self.get_response(request)
 
 

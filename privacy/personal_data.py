@@ -7,7 +7,6 @@ section holds only the person's own data: nothing staff-only and no one
 else's names.
 """
 
-from lmcportal import csv
 import io
 import json
 import zipfile
@@ -26,6 +25,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.text import slugify
 
+from lmcportal import csv
 from members.models import User
 
 from .signals import register_personal_data

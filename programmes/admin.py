@@ -335,4 +335,4 @@ class MentoringAdmin(admin.ModelAdmin):
         return obj.session_count
 
 
-from . import admin_cohorts, admin_leadership  # noqa: E402,F401  (registers their ModelAdmins)
+from . import admin_cohorts, admin_leadership  # noqa: F401  (registers their ModelAdmins)

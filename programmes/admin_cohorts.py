@@ -4,8 +4,8 @@ and attendance at a glance; recording attendance; the completions chart."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -79,7 +79,7 @@ class CohortSessionFormSet(BaseInlineFormSet):
                 )
             if cohort.applications_close_at and starts_at < cohort.applications_close_at:
                 form.add_error("starts_at", "Sessions must start after applications close.")
-        for (previous, _, previous_end), (form, starts_at, _) in zip(sessions, sessions[1:], strict=False):
+        for (_previous, _, previous_end), (form, starts_at, _) in zip(sessions, sessions[1:], strict=False):
             if starts_at < previous_end:
                 form.add_error(
                     "starts_at",

@@ -11,7 +11,17 @@ from typing import Any
 
 from members.models import User
 
-from .models import Attendance, Booking, Enrolment, Goal, LeadershipInterest, Mentoring, MentoringSession, PeerReview, Training
+from .models import (
+    Attendance,
+    Booking,
+    Enrolment,
+    Goal,
+    LeadershipInterest,
+    Mentoring,
+    MentoringSession,
+    PeerReview,
+    Training,
+)
 
 
 def collect(user: User) -> dict[str, list[dict[str, Any]]]:

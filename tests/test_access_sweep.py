@@ -19,7 +19,15 @@ from programmes import services as programme_services
 from programmes.models import Goal, Training
 from tests.enquiries.factories import EnquiryFactory
 from tests.factories import PracticeFactory, StaffFactory
-from tests.programmes.factories import BookingFactory, CohortFactory, EnrolmentFactory, NhsAreaFactory, TrainingFactory, gp, manager
+from tests.programmes.factories import (
+    BookingFactory,
+    CohortFactory,
+    EnrolmentFactory,
+    NhsAreaFactory,
+    TrainingFactory,
+    gp,
+    manager,
+)
 
 MEMBER_NAMESPACES = {"members", "privacy", "enquiries", "levies", "programmes", "voice"}
 PROJECT_APPS = {"members", "privacy", "enquiries", "levies", "programmes", "mail", "voice"}

@@ -43,9 +43,12 @@ def writes_with_the_standard_library(tree: ast.AST) -> bool:
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             stdlib_names |= {alias.asname or alias.name for alias in node.names if alias.name == "csv"}
-        if isinstance(node, ast.ImportFrom) and node.module == "csv":
-            if {alias.name for alias in node.names} & {"writer", "DictWriter", "*"}:
-                return True
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module == "csv"
+            and {alias.name for alias in node.names} & {"writer", "DictWriter", "*"}
+        ):
+            return True
     return any(
         isinstance(node, ast.Attribute)
         and node.attr in ("writer", "DictWriter")

@@ -90,7 +90,9 @@ def test_every_page_footer_has_the_contact_details(member_client, settings):
     page = member_client.get(reverse("members:dashboard")).content.decode()
 
     footer = page.split('data-testid="footer-contact"', 1)[1]
-    assert settings.LMC_PHONE in footer and settings.LMC_EMAIL in footer and settings.LMC_ADDRESS in footer
+    assert settings.LMC_PHONE in footer
+    assert settings.LMC_EMAIL in footer
+    assert settings.LMC_ADDRESS in footer
 
 
 def test_member_emails_carry_the_contact_details(member, practice, settings, mailoutbox, django_capture_on_commit_callbacks):
@@ -112,4 +114,5 @@ def test_member_emails_carry_the_contact_details(member, practice, settings, mai
     to_member = [email for email in mailoutbox if email.to == [member.email]]
     assert len(to_member) == 2
     for email in to_member:
-        assert settings.LMC_PHONE in email.body and settings.LMC_EMAIL in email.body
+        assert settings.LMC_PHONE in email.body
+        assert settings.LMC_EMAIL in email.body

@@ -104,7 +104,7 @@ def test_account_pages_are_sent_with_no_store(member_client, url_name):
 
 
 @pytest.mark.parametrize(
-    "kind, url",
+    ("kind", "url"),
     [
         ("lead", reverse("admin:enquiries_enquiry_export")),
         ("lead", reverse("admin:enquiries_enquiry_changelist")),

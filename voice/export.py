@@ -65,7 +65,7 @@ def survey_answers_csv(*, survey: Survey) -> str:
 
 def _hide_small_groups(segments: list[tuple]) -> list[tuple]:
     """Replace each value shared by fewer than BREAKDOWN_THRESHOLD responses in its column."""
-    columns = list(zip(*segments)) if segments else []
+    columns = list(zip(*segments, strict=True)) if segments else []
     counts = [Counter(column) for column in columns]
     return [
         tuple(

@@ -238,12 +238,18 @@ class Respondent(models.Model):
             models.UniqueConstraint(fields=["survey", "user", "context"], name="voice_respondent_once_per_person")
         ]
 
+    def __str__(self) -> str:
+        return f"Responded on {self.responded_on:%d %B %Y}"
+
 
 class NamedResponse(models.Model):
     """Only for a survey that says at the top it is named: who gave this response."""
 
     response = models.OneToOneField(Response, on_delete=models.CASCADE, primary_key=True, related_name="named")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return "Named response"
 
 
 class SurveyNotice(models.Model):
@@ -263,6 +269,9 @@ class SurveyNotice(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["survey", "user", "kind"], name="voice_notice_once_per_person_and_kind")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.survey}"
 
 
 class FeedbackInvitation(models.Model):

@@ -5,11 +5,11 @@ package's interface in one place.
 """
 
 from .data_protection import (
-    restricted_enquiries_orphaned_by,
+    enquiries_past_retention,
     enquiry_subject_access_refusal,
+    restricted_enquiries_orphaned_by,
     restriction_officer_choices,
     retention_years_by_topic,
-    enquiries_past_retention,
 )
 from .member import (
     TimelineEntry,
@@ -20,8 +20,8 @@ from .member import (
     enquiry_member_readers,
     enquiry_messages_for_member,
     enquiry_open_count_for_member,
-    enquiry_sharing_choices,
     enquiry_recent_duplicate,
+    enquiry_sharing_choices,
     enquiry_timeline_for_member,
     pcn_support_pause_current,
 )
@@ -30,22 +30,22 @@ from .reminders import (
     enquiries_due_soon_unreminded,
 )
 from .staff import (
-    enquiry_list_for_triage,
+    TRIAGE_ORDERING,
     enquiry_list_for_staff,
+    enquiry_list_for_triage,
     support_overview,
     support_overview_by_state,
-    support_overview_per_officer,
     support_overview_compliance,
+    support_overview_per_officer,
     support_overview_per_topic,
-    TRIAGE_ORDERING,
 )
 from .visibility import (
+    enquiries_conflicted_for,
     enquiries_visible_to_staff,
+    enquiries_without_unconflicted_officer,
     enquiry_is_visible_to_staff,
     officer_is_conflicted_with,
-    enquiries_conflicted_for,
     officers_without_conflict,
-    enquiries_without_unconflicted_officer,
     unconflicted_officer_exists,
 )
 

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from members.models import User
 from members.groups import OFFICERS, TRIAGE_LEAD
+from members.models import User
 
 from ..models import Enquiry, RetentionPolicy, Status, Topic
 from ..retention import add_years

@@ -16,7 +16,7 @@ from members.models import Membership, User
 from members.selectors import practices_for_user
 
 from .. import sla
-from ..models import Enquiry, EnquiryDraft, EnquiryFile, EnquiryMessage, OPEN_STATUSES, PcnSupportPause, Sharing, Status
+from ..models import OPEN_STATUSES, Enquiry, EnquiryDraft, EnquiryFile, EnquiryMessage, PcnSupportPause, Sharing, Status
 
 __all__ = [
     "TimelineEntry",

@@ -29,15 +29,15 @@ from .conversation import (
     sharing_in_words,
 )
 from .data_protection import (
-    REMOVED_TEXT,
     ANONYMISE_HOOKS,
+    REMOVED_TEXT,
     AnonymisationCandidate,
-    enquiry_access_record,
-    enquiry_restrict,
-    enquiry_unrestrict,
     enquiries_anonymise_due,
+    enquiry_access_record,
     enquiry_anonymise,
+    enquiry_restrict,
     enquiry_subject_access_record,
+    enquiry_unrestrict,
 )
 from .reminders import (
     ReminderSweep,
@@ -48,23 +48,23 @@ from .reminders import (
 from .submission import (
     DUPLICATE_WINDOW,
     EnquiryAlreadySent,
-    too_long_message,
     enquiry_submit,
     pcn_support_pause,
     pcn_support_pause_check,
     pcn_support_resume,
     pcn_support_resume_due,
+    too_long_message,
 )
 from .triage import (
     CONTACT_METHODS,
-    enquiry_assign,
-    enquiry_record_first_contact,
-    enquiry_agree_plan,
-    enquiry_start_facilitation,
-    enquiry_escalate_to_mediation,
-    enquiry_close,
-    staff_note_add,
     can_work_enquiries,
+    enquiry_agree_plan,
+    enquiry_assign,
+    enquiry_close,
+    enquiry_escalate_to_mediation,
+    enquiry_record_first_contact,
+    enquiry_start_facilitation,
+    staff_note_add,
 )
 
 __all__ = [

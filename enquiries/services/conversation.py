@@ -22,8 +22,8 @@ from members.models import Practice, User
 
 from ..files import FILE_MAX_BYTES, FILES_PER_MESSAGE, KINDS, file_kind, file_refusal
 from ..models import MESSAGE_MAX_LENGTH, Enquiry, EnquiryDraft, EnquiryFile, EnquiryMessage, Sharing, Status
-from ..selectors.visibility import enquiry_is_visible_to_staff
 from ..selectors.member import enquiry_list_for_member, enquiry_member_readers, enquiry_sharing_choices
+from ..selectors.visibility import enquiry_is_visible_to_staff
 
 __all__ = [
     "CHASE_INTERVAL",

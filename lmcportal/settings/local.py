@@ -1,6 +1,6 @@
 """The embedded default: SQLite, tasks in-process, console email, demo-friendly."""
 
-from .base import *  # noqa: F401,F403
+from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)

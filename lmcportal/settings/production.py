@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F401,F403
+from .base import *  # noqa: F403
 from .base import CACHES, LMC_STAFF_MFA_REQUIRED, env
 
 DEBUG = False

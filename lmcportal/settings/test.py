@@ -1,6 +1,6 @@
 """Settings for the test suite: PostgreSQL/Redis when the environment names them."""
 
-from .base import *  # noqa: F401,F403
+from .base import *  # noqa: F403
 from .base import BASE_DIR, env
 
 DEBUG = False

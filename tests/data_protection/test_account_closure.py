@@ -56,9 +56,12 @@ def test_triage_lead_deactivates_through_the_admin_after_confirming(client, tria
 
     confirm = client.post(USERS_ADMIN, {"action": "deactivate_left_practice", "_selected_action": [leaver.pk]})
     leaver.refresh_from_db()
-    assert confirm.status_code == 200 and leaver.is_active  # nothing happens until they confirm
+    assert confirm.status_code == 200
+    assert leaver.is_active
     page = confirm.content.decode()
-    assert "Yes, deactivate" in page and practice.name in page and "stay with their practice" in page
+    assert "Yes, deactivate" in page
+    assert practice.name in page
+    assert "stay with their practice" in page
 
     done = client.post(
         USERS_ADMIN, {"action": "deactivate_left_practice", "_selected_action": [leaver.pk], "confirm": "yes"}

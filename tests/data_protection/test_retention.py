@@ -5,14 +5,11 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, F, Q
 
-from enquiries.models import AccessAction, Enquiry, EnquiryAccess, RetentionPolicy, Status, Topic
+from enquiries.models import AccessAction, Enquiry, EnquiryAccess, RetentionPolicy, StaffNote, Status, Topic
 from enquiries.retention import add_years
-from enquiries.services import data_protection
+from enquiries.services import data_protection, staff_note_add
 from enquiries.services.data_protection import REMOVED_TEXT, enquiries_anonymise_due
 from tests.enquiries.factories import EnquiryFactory
-
-from enquiries.models import StaffNote
-from enquiries.services import staff_note_add
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +65,8 @@ def test_enquiry_closed_more_than_six_years_ago_is_anonymised(officer):
     assert not any(text in text_of(enquiry) for text in PERSONAL_TEXT)
     assert (enquiry.summary, enquiry.details, enquiry.urgent_reason, enquiry.outcome) == (REMOVED_TEXT,) * 4
     assert (enquiry.plan, enquiry.contact_phone, enquiry.preferred_contact_times) == ("", "", "")
-    assert enquiry.submitted_by is None and enquiry.assigned_to is None
+    assert enquiry.submitted_by is None
+    assert enquiry.assigned_to is None
 
 
 def test_anonymising_keeps_what_statistics_need():
@@ -89,7 +87,8 @@ def test_enquiry_still_within_its_period_is_untouched():
     assert enquiries_anonymise_due(now=NOW) == []
 
     enquiry.refresh_from_db()
-    assert text_of(enquiry) == before and enquiry.anonymised_at is None
+    assert text_of(enquiry) == before
+    assert enquiry.anonymised_at is None
 
 
 def test_open_enquiries_are_never_anonymised_however_old():
@@ -158,7 +157,8 @@ def test_history_rows_are_scrubbed_of_text_and_of_the_member(member):
     assert len(rows) == 4  # plus the anonymising change itself
     for row in rows:
         assert not any(text in text_of(row) for text in PERSONAL_TEXT)
-        assert row.submitted_by_id is None and row.assigned_to_id is None
+        assert row.submitted_by_id is None
+        assert row.assigned_to_id is None
         assert row.history_user_id != member.pk
 
 
@@ -188,7 +188,8 @@ def test_dry_run_lists_but_changes_nothing():
 
     assert candidate.reference == enquiry.reference
     enquiry.refresh_from_db()
-    assert enquiry.anonymised_at is None and "Dr Grey" in enquiry.details
+    assert enquiry.anonymised_at is None
+    assert "Dr Grey" in enquiry.details
     assert list(Enquiry.history.model.objects.filter(id=enquiry.pk).values()) == history_before
     assert not EnquiryAccess.objects.exists()
 
@@ -200,7 +201,8 @@ def test_dry_run_command_shows_what_would_be_anonymised(capsys, time_machine):
     call_command("anonymise_enquiries", "--dry-run")
 
     out = capsys.readouterr().out
-    assert enquiry.reference in out and "Would anonymise 1 enquiry" in out
+    assert enquiry.reference in out
+    assert "Would anonymise 1 enquiry" in out
     enquiry.refresh_from_db()
     assert enquiry.anonymised_at is None
 
@@ -239,7 +241,7 @@ def test_staff_notes_are_deleted_when_the_enquiry_is_anonymised(officer):
 
 
 @pytest.mark.parametrize(
-    "moment, years, expected",
+    ("moment", "years", "expected"),
     [
         (datetime(2030, 3, 1, 12, 0), -6, datetime(2024, 3, 1, 12, 0)),
         (datetime(2028, 2, 29, 9, 0), 6, datetime(2034, 2, 28, 9, 0)),

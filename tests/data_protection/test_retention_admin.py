@@ -54,6 +54,7 @@ def test_personal_data_exports_are_listed_read_only(client, triage_lead, member)
     listing = client.get(ADMIN + "privacy/personaldataexport/")
     delete = client.post(f"{ADMIN}privacy/personaldataexport/{export.pk}/delete/", {"post": "yes"})
 
-    assert listing.status_code == 200 and member.email in listing.content.decode()
+    assert listing.status_code == 200
+    assert member.email in listing.content.decode()
     assert delete.status_code == 403
     assert PersonalDataExport.objects.filter(pk=export.pk).exists()

@@ -7,13 +7,11 @@ from django.conf import settings
 from django.urls import reverse
 
 from enquiries.models import AccessAction, EnquiryAccess, Status
-from enquiries.services import enquiry_restrict
+from enquiries.services import enquiry_restrict, staff_note_add
 from privacy.models import PersonalDataExport
 from privacy.personal_data import personal_data_export
 from tests.enquiries.factories import EnquiryFactory
 from tests.factories import MembershipFactory
-
-from enquiries.services import staff_note_add
 
 USERS_ADMIN = "/" + settings.LMC_ADMIN_PATH + "members/user/"
 
@@ -71,7 +69,8 @@ def test_export_holds_nothing_of_a_colleagues_enquiry_at_the_same_practice(membe
     everything = "".join(files.values())
 
     assert colleague_enquiry.reference not in everything
-    assert "Colleague" not in everything and "rotas" not in everything
+    assert "Colleague" not in everything
+    assert "rotas" not in everything
 
 
 @pytest.mark.django_db
@@ -82,7 +81,8 @@ def test_export_names_no_lmc_officer(member, own_enquiry, officer, triage_lead):
 
     assert "your LMC officer" in everything
     for staff in (officer, triage_lead):
-        assert staff.last_name not in everything and staff.email not in everything
+        assert staff.last_name not in everything
+        assert staff.email not in everything
 
 
 @pytest.mark.django_db
@@ -148,7 +148,8 @@ def test_download_needs_a_post(member_client):
 def test_your_data_needs_a_login(client):
     for name in ("privacy:personal_data_overview", "privacy:personal_data_download"):
         response = client.post(reverse(name))
-        assert response.status_code == 302 and "/accounts/login/" in response.url
+        assert response.status_code == 302
+        assert "/accounts/login/" in response.url
     assert not PersonalDataExport.objects.exists()
 
 

@@ -1,6 +1,7 @@
 import io
 import json
 import zipfile
+from pathlib import Path
 
 from tests.e2e.conftest import assert_accessible, log_in
 from tests.enquiries.factories import EnquiryFactory
@@ -22,7 +23,7 @@ def test_member_finds_your_data_by_keyboard_and_downloads_only_their_own(page):
     button.focus()
     with page.expect_download() as download_info:
         page.keyboard.press("Enter")
-    content = open(download_info.value.path(), "rb").read()
+    content = Path(download_info.value.path()).read_bytes()
 
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         data = json.loads(archive.read("personal_data.json"))

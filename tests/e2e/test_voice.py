@@ -7,14 +7,14 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from members.models import Membership
-from voice import services
-from voice.models import Response, Survey
 from tests.e2e.conftest import assert_accessible, log_in
 from tests.factories import PASSWORD, MembershipFactory
 from tests.voice.factories import survey_with_questions
+from voice import services
+from voice.models import Response, Survey
 
 
-@pytest.mark.parametrize("width,height", [(1280, 900), (390, 844)])
+@pytest.mark.parametrize(("width", "height"), [(1280, 900), (390, 844)])
 def test_practice_manager_answers_from_the_dashboard_then_sees_you_said_we_did(page, width, height):
     page.set_viewport_size({"width": width, "height": height})
     manager = MembershipFactory(role=Membership.Role.PRACTICE_MANAGER, user__first_name="Priya").user

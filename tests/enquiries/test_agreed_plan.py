@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from enquiries.models import Sharing
 from enquiries.services import enquiry_agree_plan, enquiry_close, enquiry_record_first_contact, staff_note_add
-from privacy.personal_data import personal_data_collect
 from members.permissions import OFFICERS
+from privacy.personal_data import personal_data_collect
 from tests.conftest import give_totp
 from tests.enquiries.factories import EnquiryFactory
 from tests.factories import MembershipFactory, StaffFactory
@@ -92,4 +92,5 @@ def test_the_export_shows_what_the_page_shows(member, contacted, officer):
 
     assert row["plan"] == PLAN
     assert row["outcome"] == OUTCOME
-    assert row["plan_written"] and row["outcome_written"]
+    assert row["plan_written"]
+    assert row["outcome_written"]

@@ -207,7 +207,8 @@ def test_support_overview_leaves_it_out_of_every_figure(client, conflicted, coll
     seen = support_overview(visible_to=colleague)
     assert sum(row["count"] for row in hidden["by_state"]) == 0
     assert sum(row["count"] for row in seen["by_state"]) == 1
-    assert sum(hidden["per_topic"]["counts"]) == 0 and sum(seen["per_topic"]["counts"]) == 1
+    assert sum(hidden["per_topic"]["counts"]) == 0
+    assert sum(seen["per_topic"]["counts"]) == 1
     assert logged_in(client, conflicted).get(OVERVIEW).status_code == 200
 
 
@@ -224,7 +225,8 @@ def test_assigning_a_conflicted_officer_is_refused_with_a_clear_message(conflict
 
 def test_conflicted_officer_is_left_out_of_the_assign_list(conflicted, colleague, lead, enquiry, unrelated):
     choices = set(AssignForm(enquiries=[enquiry]).fields["officer"].queryset)
-    assert conflicted not in choices and {colleague, lead} <= choices
+    assert conflicted not in choices
+    assert {colleague, lead} <= choices
     assert conflicted in set(AssignForm(enquiries=[unrelated]).fields["officer"].queryset)
 
 
@@ -233,7 +235,8 @@ def test_assign_step_in_the_admin_does_not_offer_or_accept_a_conflicted_officer(
     page = logged_in(client, lead).get(url)
     assert str(conflicted.pk) not in [str(value) for value, _ in page.context["form"].fields["officer"].choices]
     response = client.post(url, {"apply": "1", "officer": conflicted.pk})
-    assert response.status_code == 200 and response.context["form"].errors
+    assert response.status_code == 200
+    assert response.context["form"].errors
     enquiry.refresh_from_db()
     assert enquiry.assigned_to is None
 
@@ -289,7 +292,8 @@ def test_triage_inbox_is_told_without_the_practice_or_the_topic(officer, practic
 
     email = OutboundEmail.objects.get(to=[TRIAGE], subject__contains="conflict of interest")
     text = f"{email.subject}\n{email.body_text}\n{email.body_html}"
-    assert enquiry.reference in text and unrelated.reference not in text
+    assert enquiry.reference in text
+    assert unrelated.reference not in text
     for secret in (practice.name, practice.ods_code, practice.pcn.name, enquiry.get_topic_display(), enquiry.summary):
         assert secret not in text
     unrelated.refresh_from_db()
@@ -344,7 +348,8 @@ def test_database_refuses_a_conflict_with_both_or_neither(where, officer, practi
 
 def test_officer_declares_their_own_conflict_on_an_admin_page(client, officer, practice, enquiry):
     page = logged_in(client, officer).get(DECLARE)
-    assert page.status_code == 200 and "officer" not in page.context["adminform"].form.fields
+    assert page.status_code == 200
+    assert "officer" not in page.context["adminform"].form.fields
 
     response = client.post(DECLARE, {"practice": practice.pk, "reason": "I am a partner there."})
 
@@ -495,7 +500,8 @@ def test_every_enquiries_admin_url_hides_the_enquiry_from_a_conflicted_user(clie
             assert secrets_in(body.decode(), enquiry, typed=query) == [], url + query
             if response.context and "cl" in response.context:
                 rows = response.context["cl"].result_list
-                assert enquiry not in rows and enquiry.pk not in {getattr(row, "enquiry_id", None) for row in rows}
+                assert enquiry not in rows
+                assert enquiry.pk not in {getattr(row, "enquiry_id", None) for row in rows}
             checked += 1
     assert checked > 20
     assert reverse("admin:enquiries_enquiry_change", args=[enquiry.pk]) in urls

@@ -182,7 +182,9 @@ def test_a_draft_is_never_put_in_browser_storage():
 
     script = (Path(__file__).resolve().parents[2] / "static" / "js" / "enquiries.js").read_text()
 
-    assert "localStorage" not in script and "sessionStorage" not in script and "indexedDB" not in script
+    assert "localStorage" not in script
+    assert "sessionStorage" not in script
+    assert "indexedDB" not in script
 
 
 def test_the_draft_is_deleted_when_the_form_is_emptied(member_client, member):

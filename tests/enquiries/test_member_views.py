@@ -62,7 +62,8 @@ def test_form_offers_only_the_members_own_practices(client, practice, other_prac
 
     page = client.get(reverse("enquiries:submit")).content.decode()
 
-    assert practice.name in page and second.name in page
+    assert practice.name in page
+    assert second.name in page
     assert other_practice.name not in page
 
 
@@ -222,7 +223,8 @@ def test_our_enquiries_covers_every_practice_of_the_member(client, practice):
 
     page = client.get(reverse("enquiries:list")).content.decode()
 
-    assert first_enquiry.reference in page and second_enquiry.reference in page
+    assert first_enquiry.reference in page
+    assert second_enquiry.reference in page
 
 
 def test_our_enquiries_does_not_show_what_anyone_wrote(member_client, practice):

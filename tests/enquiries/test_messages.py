@@ -6,10 +6,21 @@ from django.urls import reverse
 
 from enquiries.files import FILE_MAX_BYTES, file_kind
 from enquiries.models import EnquiryFile, EnquiryMessage, Sharing, Status
-from enquiries.services import enquiry_message_send, enquiries_anonymise_due
+from enquiries.services import enquiries_anonymise_due, enquiry_message_send
 from members.permissions import OFFICERS
 from tests.conftest import give_totp
-from tests.enquiries.conversation_support import DOCX, HTML, JPEG, OLE2_DOC, OLE2_XLS, PDF, PNG, XLSX, office_zip, upload
+from tests.enquiries.conversation_support import (
+    DOCX,
+    HTML,
+    JPEG,
+    OLE2_DOC,
+    OLE2_XLS,
+    PDF,
+    PNG,
+    XLSX,
+    office_zip,
+    upload,
+)
 from tests.enquiries.factories import EnquiryFactory
 from tests.factories import MembershipFactory, StaffFactory
 
@@ -137,7 +148,7 @@ def test_download_is_an_attachment_with_the_type_its_content_earns(member_client
 
 
 @pytest.mark.parametrize(
-    "content, kind",
+    ("content", "kind"),
     [(PDF, "pdf"), (PNG, "png"), (JPEG, "jpeg"), (DOCX, "docx"), (XLSX, "xlsx"), (OLE2_DOC, "doc"), (OLE2_XLS, "xls")],
 )
 def test_each_allowed_kind_is_recognised_by_its_content(content, kind):
@@ -268,8 +279,10 @@ def test_admin_shows_the_conversation_with_unread_marked_then_marks_it_read(clie
     first = client.get(url).content.decode()
     second = client.get(url).content.decode()
 
-    assert "Are you there?" in first and 'class="triage-new"' in first
-    assert "Are you there?" in second and 'class="triage-new"' not in second
+    assert "Are you there?" in first
+    assert 'class="triage-new"' in first
+    assert "Are you there?" in second
+    assert 'class="triage-new"' not in second
 
 
 def test_triage_list_shows_a_reply_waiting_until_the_lmc_answers(client, member, enquiry, officer):
@@ -295,7 +308,8 @@ def test_staff_write_from_the_admin_and_the_member_is_told(
 
     assert response.status_code == 302
     message = EnquiryMessage.objects.get()
-    assert message.from_lmc and message.files.count() == 1
+    assert message.from_lmc
+    assert message.files.count() == 1
     assert [email.to for email in mailoutbox] == [[member.email]]
 
 
@@ -319,7 +333,8 @@ def test_colleague_message_is_shown_with_their_name_to_the_sender(client, member
 
     page = client.get(reverse("enquiries:detail", kwargs={"reference": enquiry.reference})).content.decode()
 
-    assert "Carla" in page and "I agree with this" in page
+    assert "Carla" in page
+    assert "I agree with this" in page
 
 
 def test_enquiry_page_query_count_does_not_grow_with_the_conversation(

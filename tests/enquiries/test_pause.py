@@ -157,9 +157,8 @@ def test_pausing_again_changes_the_message_of_the_pause_already_on(paused):
 
 
 def test_pause_end_date_in_the_past_is_refused(db):
-    with time_machine.travel(MONDAY_10AM, tick=False):
-        with pytest.raises(ValidationError) as error:
-            pcn_support_pause(message="Paused", ends_on=date(2026, 11, 22), by=None)
+    with time_machine.travel(MONDAY_10AM, tick=False), pytest.raises(ValidationError) as error:
+        pcn_support_pause(message="Paused", ends_on=date(2026, 11, 22), by=None)
 
     assert "ends_on" in error.value.message_dict
 

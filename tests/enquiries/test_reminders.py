@@ -283,8 +283,9 @@ def test_command_sends_due_reminders_and_reports_them(mailoutbox):
 
 
 def test_command_also_sends_emails_the_broker_never_saw(mailoutbox):
-    from mail.services import email_queue_message
     from django.core.mail import EmailMultiAlternatives
+
+    from mail.services import email_queue_message
 
     email_queue_message(message=EmailMultiAlternatives("Enquiry received", "Thank you.", to=["pm@example.org"]))
     assert mailoutbox == []  # its on-commit delivery never ran (as when the broker is down)

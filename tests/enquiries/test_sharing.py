@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from enquiries.models import EnquiryMessage, Sharing
 from enquiries.services import enquiry_message_send, enquiry_sharing_change, enquiry_submit
-from privacy.personal_data import personal_data_collect
 from members.permissions import OFFICERS
+from privacy.personal_data import personal_data_collect
 from tests.conftest import give_totp
 from tests.enquiries.conversation_support import PDF, upload
 from tests.factories import MembershipFactory, PracticeFactory, StaffFactory

@@ -59,7 +59,7 @@ SLA_CASES = [
 
 
 @pytest.mark.parametrize(
-    "nation, submitted_at, urgent, expected", [case[1:] for case in SLA_CASES], ids=[case[0] for case in SLA_CASES]
+    ("nation", "submitted_at", "urgent", "expected"), [case[1:] for case in SLA_CASES], ids=[case[0] for case in SLA_CASES]
 )
 def test_first_contact_due(settings, nation, submitted_at, urgent, expected):
     settings.LMC_BANK_HOLIDAY_REGION = nation
@@ -90,12 +90,12 @@ def test_submission_in_utc_uses_the_london_calendar_date():
 
 
 def test_naive_submission_time_is_rejected():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="timezone-aware"):
         first_contact_due(datetime(2026, 11, 23, 10, 0), urgent=False)
 
 
 def test_naive_now_is_rejected_by_sla_state():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="timezone-aware"):
         sla_state(
             status="submitted",
             urgent=False,
@@ -133,7 +133,7 @@ def test_add_one_working_day_from_friday_is_monday():
 
 
 def test_negative_working_days_are_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="0 or more"):
         add_working_days(date(2026, 11, 27), -1)
 
 
@@ -165,7 +165,10 @@ def test_later_submission_is_never_due_earlier(first, gap):
 # --- SLA state ----------------------------------------------------------------------
 
 
-def state(*, now, urgent=False, status="submitted", due=at(2026, 11, 30, 17), contacted=None):
+MONDAY_5PM = at(2026, 11, 30, 17)
+
+
+def state(*, now, urgent=False, status="submitted", due=MONDAY_5PM, contacted=None):
     return sla_state(status=status, urgent=urgent, first_contact_due_at=due, first_contact_at=contacted, now=now)
 
 

@@ -112,11 +112,13 @@ def test_triage_inbox_gets_a_notice_without_the_confidential_details(
 def test_emails_are_sent_only_once_the_enquiry_is_committed(
     member, practice, mailoutbox, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError):
-            with transaction.atomic():
-                submit(member, practice)
-                raise RuntimeError("the request failed after the enquiry was made")
+    def fail_after_submitting():
+        with transaction.atomic():
+            submit(member, practice)
+            raise RuntimeError("the request failed after the enquiry was made")
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError, match="request failed"):
+        fail_after_submitting()
 
     assert not Enquiry.objects.exists()
     assert mailoutbox == []

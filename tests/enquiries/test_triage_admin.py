@@ -4,9 +4,9 @@ import csv
 import io
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.conf import settings
 from django.urls import reverse
 
 from enquiries.models import StaffNote, Status
@@ -292,7 +292,8 @@ def test_written_staff_notes_are_read_only(client):
     StaffNote.objects.create(enquiry=enquiry, author=author, text="Original note", created_at=NOW)
     page = admin_client(client, "officer").get(change_url(enquiry)).content.decode()
     assert "Original note" in page
-    assert page.count('name="staff_notes-') and "staff_notes-0-text" not in page.split("Original note")[0]
+    assert page.count('name="staff_notes-')
+    assert "staff_notes-0-text" not in page.split("Original note")[0]
     assert '<textarea name="staff_notes-0-text"' not in page
 
 
@@ -415,7 +416,8 @@ def test_export_without_the_details_permission_leaves_out_members_text(client):
     on_track(details="Confidential partnership dispute details", summary="Partner dispute")
     rows = export_rows(admin_client(client, "officer"))
     assert len(rows) == 1
-    assert "Details" not in rows[0] and "Summary" not in rows[0]
+    assert "Details" not in rows[0]
+    assert "Summary" not in rows[0]
     assert "Confidential" not in str(rows)
 
 
@@ -454,7 +456,8 @@ def test_support_overview_renders_figures_and_chart_data(client):
     page = response.content.decode()
     assert response.status_code == 200
     assert '<script id="support-overview-data" type="application/json">' in page
-    assert "js/support_overview.js" in page and "vendor/chart.js/chart.umd.js" in page
+    assert "js/support_overview.js" in page
+    assert "vendor/chart.js/chart.umd.js" in page
     assert "<th scope=\"row\">Olivia Officer</th><td>2</td><td>1</td>" in page
     assert response.context["figures"]["compliance"]["standard"][-1] == 50.0
 

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pytest
 
-from enquiries.sla import sla_in_words, working_days_between
 from enquiries.models import Status, Topic
 from enquiries.selectors import enquiry_list_for_triage, support_overview
+from enquiries.sla import sla_in_words, working_days_between
 from tests.enquiries.factories import EnquiryFactory
 from tests.enquiries.triage_support import london, make_staff
 
@@ -135,7 +135,7 @@ def test_overview_counts_enquiries_per_topic_in_the_last_year():
 
     per_topic = support_overview(now=NOW)["per_topic"]
 
-    assert dict(zip(per_topic["labels"], per_topic["counts"]))["Premises"] == 2
+    assert dict(zip(per_topic["labels"], per_topic["counts"], strict=True))["Premises"] == 2
 
 
 # --- time in words (the badge) ---
@@ -201,7 +201,8 @@ def test_dashboard_default_page_is_read_from_the_triage_index_not_sorted():
     plan = Enquiry.objects.order_by(*TRIAGE_ORDERING)[:50].explain()
 
     assert "enq_triage_order_idx" in plan
-    assert "Sort" not in plan.splitlines()[0] and "Seq Scan on enquiries_enquiry" not in plan
+    assert "Sort" not in plan.splitlines()[0]
+    assert "Seq Scan on enquiries_enquiry" not in plan
 
 
 def test_overview_leaves_a_restricted_enquiry_out_of_every_figure_for_an_officer_not_named():
@@ -221,9 +222,10 @@ def test_overview_leaves_a_restricted_enquiry_out_of_every_figure_for_an_officer
     seen = support_overview(now=NOW, visible_to=named)
 
     def premises(figures):
-        return dict(zip(figures["per_topic"]["labels"], figures["per_topic"]["counts"]))["Premises"]
+        return dict(zip(figures["per_topic"]["labels"], figures["per_topic"]["counts"], strict=True))["Premises"]
 
-    assert premises(hidden) == 0 and premises(seen) == 1
+    assert premises(hidden) == 0
+    assert premises(seen) == 1
     assert sum(row["count"] for row in hidden["by_state"]) == 0
     assert sum(row["count"] for row in seen["by_state"]) == 1
     assert hidden["per_officer"] == []

@@ -5,5 +5,5 @@ are 127.0.0.1); these tests are about exactly that limit, so they put back the
 one every deployment runs with.
 """
 
-from bench.settings import *  # noqa: F401,F403
+from bench.settings import *  # noqa: F403
 from lmcportal.settings.base import ACCOUNT_RATE_LIMITS  # noqa: F401

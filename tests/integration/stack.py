@@ -6,6 +6,7 @@ give them: the test PostgreSQL database, Redis db from REDIS_URL, and a
 file-based email backend whose files the test reads.
 """
 
+import contextlib
 import os
 import re
 import signal
@@ -74,7 +75,7 @@ class CeleryStack:
         process.wait(timeout=10)
 
     def _start(self, name: str, command: list[str], extra: list[str], env: dict[str, str]) -> None:
-        log = open(self.workdir / f"{name}.log", "w")  # noqa: SIM115 (closed in stop())
+        log = open(self.workdir / f"{name}.log", "w")  # noqa: SIM115 (the child process writes it until stop())
         self.processes[name] = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "lmcportal", *command, *extra],
             cwd=BASE_DIR,
@@ -95,10 +96,8 @@ class CeleryStack:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=10)
-            try:  # pool children left behind by a killed worker
+            with contextlib.suppress(ProcessLookupError):  # pool children left behind by a killed worker
                 os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
     def log(self, name: str) -> str:
         path = self.workdir / f"{name}.log"

@@ -72,7 +72,8 @@ def test_preview_lists_each_bad_row_and_offers_no_import(levy_admin_client, djan
     page = levy_admin_client.get(response["Location"]).content.decode()
 
     assert "P81001: the number of patients “12a” is not a whole number." in page
-    assert "Import 0" not in page and 'value="Import' not in page
+    assert "Import 0" not in page
+    assert 'value="Import' not in page
 
 
 def test_two_column_file_without_a_quarter_is_sent_back_with_a_message(levy_admin_client):
@@ -110,7 +111,8 @@ def test_officers_and_programme_administrators_cannot_import(request, client_fix
 def test_members_are_kept_out_of_every_staff_levy_page(member_client, staged):
     for url in [IMPORT_URL, RECONCILIATION_URL, CSV_URL, reverse("admin:levies_listsize_import_preview", args=[staged.pk])]:
         response = member_client.get(url)
-        assert response.status_code == 302 and "login" in response["Location"], url
+        assert response.status_code == 302, url
+        assert "login" in response["Location"], url
 
 
 def test_officer_can_see_the_reconciliation_but_programme_administrator_cannot(officer_client, programme_admin_client):
@@ -136,7 +138,9 @@ def test_quarter_view_shows_totals_and_states(levy_admin_client, quarter_with_mo
 
     assert "£2,149.14" in page  # statutory expected for two practices
     assert "£2,074.57" in page  # statutory received
-    assert "Matched: 1" in page and "Short: 1" in page and "Missing: 2" in page
+    assert "Matched: 1" in page
+    assert "Short: 1" in page
+    assert "Missing: 2" in page
 
 
 def test_quarter_view_filters_by_pcn_state_and_kind(levy_admin_client, quarter_with_money):

@@ -70,7 +70,8 @@ def test_a_file_in_another_encoding_is_reported_with_its_line(send):
 
     staged = only_import()
     assert staged.status == ListSizeImport.Status.FAILED
-    assert "line 3" in staged.error.lower() and "UTF-8" in staged.error
+    assert "line 3" in staged.error.lower()
+    assert "UTF-8" in staged.error
     assert staged.error in page
 
 
@@ -82,7 +83,7 @@ def test_a_utf16_file_says_how_to_save_it(send):
 
 
 @pytest.mark.parametrize(
-    "content, name",
+    ("content", "name"),
     [
         (b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)) * 4, "list-sizes.xlsx"),
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\x00\x00\n", "list-sizes.pdf"),

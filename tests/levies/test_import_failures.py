@@ -84,7 +84,8 @@ def test_the_sweep_leaves_finished_imports_alone():
 def test_the_sweep_is_on_beats_schedule():
     task = PeriodicTask.objects.get(task="levies.tasks.fail_stalled_list_size_imports")
 
-    assert task.enabled and task.interval.every == 5
+    assert task.enabled
+    assert task.interval.every == 5
 
 
 def test_with_the_broker_down_the_file_is_read_in_the_web_process(importer, django_capture_on_commit_callbacks):

@@ -9,7 +9,12 @@ from django.db import IntegrityError
 from levies.listsize_csv import detect_format
 from levies.models import ListSize, ListSizeImport
 from levies.periods import Quarter
-from levies.services import list_size_import_apply, list_size_import_preview, list_size_import_read, list_size_import_start
+from levies.services import (
+    list_size_import_apply,
+    list_size_import_preview,
+    list_size_import_read,
+    list_size_import_start,
+)
 from tests.factories import PracticeFactory, StaffFactory
 from tests.levies.factories import ListSizeFactory
 from tests.levies.test_listsize_csv import NHS_HEADER, nhs_row

@@ -15,7 +15,7 @@ def test_financial_year_runs_april_to_march(day, year):
 
 @pytest.mark.parametrize("label", ["2026-27", "2026/28", "26/27", "2026/2027", ""])
 def test_badly_written_financial_year_is_refused(label):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="financial year"):
         financial_year_start(label)
 
 
@@ -39,7 +39,7 @@ def test_quarter_end_is_the_day_before_the_next_starts():
 
 def test_only_the_first_of_a_quarter_month_starts_a_quarter():
     assert Quarter.starting(date(2027, 1, 1)) == Quarter(2026, 4)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="A quarter starts on"):
         Quarter.starting(date(2026, 5, 1))
 
 

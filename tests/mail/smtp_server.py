@@ -5,6 +5,7 @@ server in trouble: a temporary "451" to the next few recipients, a permanent
 "550" to given addresses, or to go away in the middle of a batch.
 """
 
+import contextlib
 import datetime
 import ipaddress
 import socket
@@ -88,10 +89,8 @@ class SMTPServer:
         self.stop()
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(AssertionError):  # already stopped
             self.controller.stop()
-        except AssertionError:  # already stopped
-            pass
 
 
 def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
@@ -103,7 +102,7 @@ def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     certificate = (
         x509.CertificateBuilder()
         .subject_name(name)

@@ -42,7 +42,8 @@ def test_a_message_arrives_with_the_right_headers_and_both_parts(smtp):
     assert message["From"] == settings.DEFAULT_FROM_EMAIL
     assert message["To"] == PM
     assert message["Subject"] == "Your booking is confirmed"
-    assert message["Message-ID"] and message["Date"]
+    assert message["Message-ID"]
+    assert message["Date"]
     assert message.get_content_type() == "multipart/alternative"
     plain, html = message.get_body(("plain",)), message.get_body(("html",))
     assert plain.get_content().strip() == "See you on Tuesday at 10:00."
@@ -83,7 +84,8 @@ def test_a_permanent_550_is_failed_at_once_and_shown_to_staff_with_its_reason(sm
         assert emails_deliver_due() == 0  # never retried by itself
     client.force_login(staff_user)
     page = client.get(reverse("admin:mail_outboundemail_changelist"), {"status__exact": "failed"}).content.decode()
-    assert "Your place has come up" in page and "550 5.1.1 No such user here" in page
+    assert "Your place has come up" in page
+    assert "550 5.1.1 No such user here" in page
 
 
 def test_the_server_going_away_mid_batch_loses_and_duplicates_nothing(tmp_path):
@@ -143,4 +145,5 @@ def test_email_timeout_bounds_the_wait_for_a_server_that_never_answers():
 
     assert time.monotonic() - started < 5
     email.refresh_from_db()
-    assert email.status == OutboundEmail.Status.PENDING and "timed out" in email.last_error
+    assert email.status == OutboundEmail.Status.PENDING
+    assert "timed out" in email.last_error

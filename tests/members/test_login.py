@@ -93,7 +93,8 @@ def test_dashboard_lists_only_the_members_own_practices(client):
     content = client.get(reverse("members:dashboard")).content.decode()
 
     assert "Riverside Medical Practice" in content
-    assert "Somebody Else&#x27;s Surgery" not in content and "Somebody Else's Surgery" not in content
+    assert "Somebody Else&#x27;s Surgery" not in content
+    assert "Somebody Else's Surgery" not in content
 
 
 @pytest.mark.django_db

@@ -52,7 +52,7 @@ def change_form_data(client, url: str) -> dict:
     context = client.get(url).context
     form = context["adminform"].form
     data = {}
-    for name, field in form.fields.items():
+    for name, _field in form.fields.items():
         value = form[name].value()
         if value is None or name == "password":
             continue
@@ -109,8 +109,10 @@ def test_no_staff_group_can_set_a_sensitive_field_on_a_member(client, group, fie
     client.post(url, data)
 
     target.refresh_from_db()
-    assert not target.is_superuser and not target.is_staff
-    assert not target.groups.exists() and not target.user_permissions.exists()
+    assert not target.is_superuser
+    assert not target.is_staff
+    assert not target.groups.exists()
+    assert not target.user_permissions.exists()
 
 
 @pytest.mark.parametrize("field", SENSITIVE_FIELDS)
@@ -159,7 +161,8 @@ def test_the_triage_lead_cannot_change_another_staff_members_account(client):
 
     assert response.status_code == 403
     officer.refresh_from_db()
-    assert officer.first_name != "Changed" and officer.email != "lead@example.org"
+    assert officer.first_name != "Changed"
+    assert officer.email != "lead@example.org"
 
 
 def test_a_superuser_can_change_rights_and_set_a_password(client, target):
@@ -175,7 +178,8 @@ def test_a_superuser_can_change_rights_and_set_a_password(client, target):
     )
 
     target.refresh_from_db()
-    assert target.is_staff and target.groups.filter(name=OFFICERS).exists()
+    assert target.is_staff
+    assert target.groups.filter(name=OFFICERS).exists()
     assert target.check_password("a-new-pass-2026!")
 
 
@@ -203,7 +207,9 @@ def test_the_triage_lead_adds_a_member_with_practice_and_role_and_no_password(cl
 
     assert response.status_code == 302
     user = User.objects.get(email="new.manager@example.org")
-    assert not user.is_staff and not user.is_superuser and not user.has_usable_password()
+    assert not user.is_staff
+    assert not user.is_superuser
+    assert not user.has_usable_password()
     assert user.memberships.get().practice == practice
 
 

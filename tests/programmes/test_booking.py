@@ -101,9 +101,11 @@ def test_cancellation_email_cancels_the_calendar_entry(session, member, django_c
 
 
 def test_booking_is_refused_once_booking_has_closed(session, member):
-    with time_machine.travel(session.booking_closes_at + timedelta(minutes=1)):
-        with pytest.raises(ValidationError, match="closed"):
-            session_book(session=session, user=member)
+    with (
+        time_machine.travel(session.booking_closes_at + timedelta(minutes=1)),
+        pytest.raises(ValidationError, match="closed"),
+    ):
+        session_book(session=session, user=member)
     assert not Booking.objects.exists()
 
 
@@ -114,9 +116,11 @@ def test_booking_is_accepted_just_before_booking_closes(session, member):
 
 def test_cancelling_after_the_cut_off_is_refused_and_the_place_kept(session, member):
     booking = session_book(session=session, user=member)
-    with time_machine.travel(session.cancellation_until + timedelta(minutes=1)):
-        with pytest.raises(ValidationError, match="no longer cancel online"):
-            booking_cancel(booking=booking)
+    with (
+        time_machine.travel(session.cancellation_until + timedelta(minutes=1)),
+        pytest.raises(ValidationError, match="no longer cancel online"),
+    ):
+        booking_cancel(booking=booking)
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED
 

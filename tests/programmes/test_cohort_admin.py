@@ -94,7 +94,8 @@ def test_sessions_out_of_order_are_refused_with_a_plain_message(coordinator_clie
     )
     assert response.status_code == 200
     assert "Put the sessions in date order" in response.content.decode()
-    assert not Cohort.objects.exists() and not CohortSession.objects.exists()
+    assert not Cohort.objects.exists()
+    assert not CohortSession.objects.exists()
 
 
 def test_a_session_outside_the_cohorts_dates_is_refused(coordinator_client):
@@ -121,7 +122,8 @@ def test_applications_closing_before_they_open_gets_a_plain_message_not_a_constr
     data["applications_close_at_1"] = "00:00:00"
     page = coordinator_client.post(reverse("admin:programmes_cohort_add"), data).content.decode()
     assert "Applications must close after they open." in page
-    assert "Constraint" not in page and "violated" not in page
+    assert "Constraint" not in page
+    assert "violated" not in page
 
 
 def test_a_booked_session_cannot_be_deleted_from_the_admin(coordinator_client):
@@ -163,7 +165,8 @@ def test_attendance_screen_refuses_a_future_session_and_records_a_started_one(co
     enrolment.refresh_from_db()
     assert enrolment.completed_at is not None
     grid = coordinator_client.get(reverse("admin:programmes_cohort_attendance", args=[cohort.pk])).content.decode()
-    assert "✓" in grid and enrolment.user.email in grid
+    assert "✓" in grid
+    assert enrolment.user.email in grid
 
 
 def test_cohort_list_shows_enrolled_waiting_and_completed_at_a_glance(coordinator_client):
@@ -181,7 +184,8 @@ def test_completions_chart_shows_completions_per_cohort(coordinator_client):
     EnrolmentFactory(cohort=cohort)
     response = coordinator_client.get(reverse("admin:programmes_cohort_completions"))
     page = response.content.decode()
-    assert "vendor/chart.js/chart.umd.js" in page and "js/cohort_completions.js" in page
+    assert "vendor/chart.js/chart.umd.js" in page
+    assert "js/cohort_completions.js" in page
     assert response.context["figures"] == [{"cohort": "Preston spring", "enrolled": 2, "completed": 1}]
 
 
@@ -216,7 +220,8 @@ def test_interest_csv_export_escapes_cells_a_spreadsheet_would_run(coordinator_c
     (row,) = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert response["Content-Type"].startswith("text/csv")
     assert row["Name"].startswith("'=HYPERLINK")
-    assert row["NHS area"] == "Greater Preston" and row["Taking part"] == "Yes"
+    assert row["NHS area"] == "Greater Preston"
+    assert row["Taking part"] == "Yes"
 
 
 def test_introducing_a_group_sends_one_email_each_with_no_addresses_of_others(
@@ -235,12 +240,15 @@ def test_introducing_a_group_sends_one_email_each_with_no_addresses_of_others(
     assert sorted(email.to[0] for email in mailoutbox) == sorted(i.user.email for i in (shown, hidden, third))
     everyone = {i.user.email for i in (shown, hidden, third)}
     for email in mailoutbox:
-        assert len(email.to) == 1 and not email.cc and not email.bcc
+        assert len(email.to) == 1
+        assert not email.cc
+        assert not email.bcc
         assert not (everyone - set(email.to)) & set(email.body.split())
         assert all(address not in email.body for address in everyone - set(email.to))
         assert "Hidden Test" not in email.body
     to_hidden = next(email for email in mailoutbox if email.to == [hidden.user.email])
-    assert "Shown Test" in to_hidden.body and "Third Test" in to_hidden.body
+    assert "Shown Test" in to_hidden.body
+    assert "Third Test" in to_hidden.body
 
 
 def test_every_new_admin_page_opens_for_the_programme_administrator(coordinator_client):
@@ -265,7 +273,8 @@ def test_every_new_admin_page_opens_for_the_programme_administrator(coordinator_
     for model in ("programme", "cohort", "traininghub"):
         assert coordinator_client.get(reverse(f"admin:programmes_{model}_add")).status_code == 200, model
     assert coordinator_client.get(reverse("admin:members_area_changelist")).status_code == 200
-    assert isinstance(hub, TrainingHub) and LeadershipInterest.objects.count() == 1
+    assert isinstance(hub, TrainingHub)
+    assert LeadershipInterest.objects.count() == 1
 
 
 def test_staff_create_a_programme_for_chosen_roles(coordinator_client):

@@ -89,7 +89,8 @@ def test_withdrawing_gives_the_place_to_the_first_on_the_waiting_list_who_is_ema
     assert (waiting.status, later.status) == ("confirmed", "waitlisted")
     assert selectors.enrolment_waitlist_position(enrolment=later) == 1
     promoted = [email for email in mailoutbox if email.to == [waiting.user.email]]
-    assert promoted and "A place has come up" in promoted[0].subject
+    assert promoted
+    assert "A place has come up" in promoted[0].subject
 
 
 def test_adding_places_moves_people_off_the_waiting_list():
@@ -186,7 +187,8 @@ def test_attending_five_of_six_sessions_completes_and_emails_once(django_capture
     enrolment.refresh_from_db()
     assert enrolment.completed_at is not None
     completed = [email for email in mailoutbox if "You have completed" in email.subject]
-    assert len(completed) == 1 and completed[0].to == [enrolment.user.email]
+    assert len(completed) == 1
+    assert completed[0].to == [enrolment.user.email]
 
 
 def test_attending_four_of_six_sessions_does_not_complete():

@@ -42,8 +42,10 @@ def test_demo_shows_an_early_career_gp_their_hub_an_open_cohort_and_allies():
     assert {offer.category for offer in hub.offers.all()} == {"one_off", "programme", "shadowing", "elearning"}
     assert "Ben Okoro" in hub_email_for_member(user=newgp, hub=hub).body
     (cohort,) = cohorts_for_member(user=newgp)
-    assert cohort.programme.name == "Next Generation GP" and cohort.sessions.count() == 6
-    assert cohort.places_left == 10 and Cohort.objects.count() == 1
+    assert cohort.programme.name == "Next Generation GP"
+    assert cohort.sessions.count() == 6
+    assert cohort.places_left == 10
+    assert Cohort.objects.count() == 1
     assert LeadershipInterest.objects.count() == 4
     salaried = members_demo.User.objects.get(email="salaried@riverside.example.org")
     assert [ally.name for ally in allies_for_member(user=salaried)] == ["Helen Price"]

@@ -46,7 +46,8 @@ def test_existing_sessions_bookings_and_plans_are_kept_and_join_the_practice_man
     Programme = new.get_model("programmes", "Programme")
     NewSession, NewBooking = new.get_model("programmes", "Session"), new.get_model("programmes", "Booking")
     pm = Programme.objects.get(slug="practice-manager-development")
-    assert pm.kind == "drop_in" and pm.name == "Practice Manager Development Programme"
+    assert pm.kind == "drop_in"
+    assert pm.name == "Practice Manager Development Programme"
     after_session = NewSession.objects.filter(pk=session.pk).values().get()
     assert after_session.pop("programme_id") == pm.pk
     assert after_session == before["session"]

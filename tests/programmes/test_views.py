@@ -114,7 +114,7 @@ def test_aspiring_group_member_sees_their_group_and_can_book_its_meetings(client
     client.force_login(deputy)
     content = client.get(INDEX).content.decode()
     assert "Preston aspiring managers" in content
-    assert 'action="%s"' % reverse("programmes:session_book", args=[meeting.pk]) in content
+    assert 'action="{}"'.format(reverse("programmes:session_book", args=[meeting.pk])) in content
 
 
 def test_mentee_sees_their_mentor_and_sessions(member_client, member):
@@ -237,7 +237,7 @@ def members_things(member, review, goal, session, mentoring):
 
 
 @pytest.mark.parametrize(
-    "name, key, method",
+    ("name", "key", "method"),
     [
         ("programmes:booking_cancel", "booking", "post"),
         ("programmes:booking_calendar", "booking", "get"),

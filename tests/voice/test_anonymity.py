@@ -5,11 +5,11 @@ from django.apps import apps
 from django.db import connection
 
 from members.models import Membership
+from tests.factories import MembershipFactory, PCNFactory, PracticeFactory
+from tests.voice.factories import good_answers, survey_with_questions
 from voice import services
 from voice.models import Answer, NamedResponse, Respondent, Response
 from voice.selectors import survey_results
-from tests.factories import MembershipFactory, PCNFactory, PracticeFactory
-from tests.voice.factories import good_answers, survey_with_questions
 
 pytestmark = pytest.mark.django_db
 

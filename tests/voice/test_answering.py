@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Membership
-from voice.models import Answer, Respondent, Response
 from tests.factories import MembershipFactory, PCNFactory, PracticeFactory
 from tests.voice.factories import good_answers, survey_with_questions
+from voice.models import Answer, Respondent, Response
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +70,8 @@ def test_a_required_question_left_blank_is_refused_and_the_other_answers_kept(me
 
     content = response.content.decode()
     assert "Choose an answer to this question." in content
-    assert 'value="Premises" id' in content and "checked" in content
+    assert 'value="Premises" id' in content
+    assert "checked" in content
     assert "Keep this" in content
     assert _saved(survey) == (0, 0, 0)
 

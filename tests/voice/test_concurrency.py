@@ -6,11 +6,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from voice import selectors, services
-from voice.models import Answer, Respondent, Response, SurveyNotice
 from tests.concurrency import run_concurrently
 from tests.factories import MembershipFactory
 from tests.voice.factories import good_answers, survey_with_questions
+from voice import selectors, services
+from voice.models import Answer, Respondent, Response, SurveyNotice
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -60,8 +60,8 @@ def test_two_concurrent_sweeps_send_each_reminder_exactly_once(mailoutbox, monke
 
 
 def test_two_concurrent_feedback_sweeps_invite_each_person_once(mailoutbox):
-    from tests.enquiries.factories import EnquiryFactory
     from enquiries.models import Status
+    from tests.enquiries.factories import EnquiryFactory
     from voice.models import FeedbackInvitation
 
     closed_at = timezone.now() - timedelta(days=5)

@@ -9,11 +9,11 @@ from django.urls import reverse
 
 from enquiries.models import Status
 from programmes.models import Booking
-from voice import services
-from voice.models import FeedbackInvitation, Respondent, Response, Survey
 from tests.enquiries.factories import EnquiryFactory
 from tests.factories import MembershipFactory
 from tests.programmes.factories import BookingFactory, SessionFactory, london
+from voice import services
+from voice.models import FeedbackInvitation, Respondent, Response, Survey
 
 pytestmark = pytest.mark.django_db
 
@@ -54,9 +54,11 @@ def test_closing_an_enquiry_leads_to_one_invitation_a_working_day_later_to_its_s
     assert [m.to for m in mailoutbox] == [[enquiry.submitted_by.email]]
     assert colleague.email not in mailoutbox[0].to
     assert enquiry.reference in mailoutbox[0].body
-    assert enquiry.summary not in mailoutbox[0].body and enquiry.details not in mailoutbox[0].body
+    assert enquiry.summary not in mailoutbox[0].body
+    assert enquiry.details not in mailoutbox[0].body
     invitation = FeedbackInvitation.objects.get()
-    assert invitation.enquiry == enquiry and invitation.expires_at == invitation.created_at + timedelta(days=30)
+    assert invitation.enquiry == enquiry
+    assert invitation.expires_at == invitation.created_at + timedelta(days=30)
 
 
 def test_an_open_enquiry_gets_no_invitation(mailoutbox):

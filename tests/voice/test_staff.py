@@ -9,13 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.permissions import LEVY_ADMIN, OFFICERS
+from tests.conftest import give_totp
+from tests.factories import MembershipFactory, StaffFactory
+from tests.voice.factories import good_answers, survey_with_questions
 from voice import services
 from voice.export import csv_write
 from voice.models import Question, Response, Survey
 from voice.selectors import satisfaction_overview
-from tests.conftest import give_totp
-from tests.factories import MembershipFactory, StaffFactory
-from tests.voice.factories import good_answers, survey_with_questions
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,8 @@ def test_the_export_escapes_what_members_typed_and_names_nobody(officer_client):
     assert rows[0][:4] == ["Date", "Role", "PCN", "Area"]
     assert rows[1][-1] == "'=HYPERLINK(\"x\")"
     assert rows[1][-3] == "Funding; Staff"
-    assert "Zebedee" not in response.content.decode() and person.email not in response.content.decode()
+    assert "Zebedee" not in response.content.decode()
+    assert person.email not in response.content.decode()
     # One response: its role, PCN and area are a group under 5, so they are not written.
     assert rows[1][1:4] == ["fewer than 5 responses"] * 3
 
@@ -77,7 +78,8 @@ def test_results_show_a_chart_per_choice_and_scale_question_and_the_free_text(of
     for question in (single, multiple, scale):
         assert f'id="chart-{question.pk}"' in content
     assert f'id="chart-{free.pk}"' not in content
-    assert "Note 0" in content and "Note 2" in content
+    assert "Note 0" in content
+    assert "Note 2" in content
     assert "vendor/chart.js/chart.umd.js" in content
     assert "fewer than 5 responses" in content  # 3 practice managers: the role group is hidden
 
@@ -168,7 +170,8 @@ def test_satisfaction_per_month_service_and_topic_hides_groups_under_five():
     assert (this_month["count"], this_month["average"]) == (7, 3.4)
     topics = {row["label"]: row for row in figures["per_topic"]}
     assert topics["Workforce"]["average"] == 4.2
-    assert topics["Premises"]["hidden"] is True and topics["Premises"]["average"] is None
+    assert topics["Premises"]["hidden"] is True
+    assert topics["Premises"]["average"] is None
     assert figures["per_service"][0]["count"] == 7
 
 

@@ -345,9 +345,10 @@ class EnquiryAdmin(EnquiryConversationAdminMixin, EnquiryDataProtectionAdminMixi
                 *(
                     figures["compliance"][key]
                     for key in ("labels", "urgent", "standard", "counts_urgent", "counts_standard")
-                )
+                ),
+                strict=True,
             ),
-            "topic_rows": zip(figures["per_topic"]["labels"], figures["per_topic"]["counts"]),
+            "topic_rows": zip(figures["per_topic"]["labels"], figures["per_topic"]["counts"], strict=True),
         }
         return TemplateResponse(request, "admin/enquiries/enquiry/support_overview.html", context)
 
