@@ -31,6 +31,7 @@ run: install
 ## Run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set).
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	bash scripts/ensure-chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

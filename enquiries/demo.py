@@ -17,6 +17,7 @@ from django.utils import timezone
 from members.models import PCN, Membership, Practice, User
 from members.permissions import OFFICERS, TRIAGE_LEAD
 
+from .history import save_with_history
 from .models import ConflictOfInterest, EnquiryMessage, Scope, Sharing, Status, Topic
 from .services import conflict_declare, enquiry_message_send, enquiry_submit
 
@@ -219,7 +220,5 @@ def _progress(enquiry, *, submitted_at, progress) -> None:
             enquiry.outcome = "New rota agreed with staff after consultation; no grievances raised."
             enquiry.closed_at = when
             enquiry.outcome_published_at = when
-        enquiry._history_user = officer
-        enquiry._history_date = when
         enquiry.full_clean()
-        enquiry.save()
+        save_with_history(enquiry, by=officer, at=when)

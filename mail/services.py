@@ -38,8 +38,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
-from django.template import Context, TemplateDoesNotExist
-from django.template.loader import get_template, render_to_string
+from django.template import Context, Engine, TemplateDoesNotExist
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from members.client_ip import client_ip
@@ -87,7 +87,7 @@ def retry_delay(attempts: int) -> timedelta:
 
 def _render_plain_text(name: str, context: dict) -> str:
     """Render a plain-text template without HTML escaping (O'Brien stays O'Brien)."""
-    return get_template(name).template.render(Context(context, autoescape=False))
+    return Engine.get_default().get_template(name).render(Context(context, autoescape=False))
 
 
 def email_queue(
@@ -112,6 +112,7 @@ def email_queue(
     context = {"lmc_name": settings.LMC_NAME, "site_url": settings.SITE_URL, **context}
     subject = " ".join(_render_plain_text(f"{template}_subject.txt", context).split())
     body_text = _render_plain_text(f"{template}.txt", context)
+    body_html: str
     try:
         body_html = render_to_string(f"{template}.html", context)
     except TemplateDoesNotExist:

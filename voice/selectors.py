@@ -106,9 +106,10 @@ def audience_memberships(*, survey: Survey) -> QuerySet[Membership]:
 
 def audience_users(*, survey: Survey) -> QuerySet[User]:
     """Return every person in the survey's audience (nobody for an invitation-only survey)."""
-    if survey.audience == Survey.Audience.ENQUIRY:
+    # The database constraints give an enquiry or session survey its enquiry or session.
+    if survey.audience == Survey.Audience.ENQUIRY and survey.audience_enquiry is not None:
         return enquiry_people(enquiry=survey.audience_enquiry)
-    if survey.audience == Survey.Audience.SESSION:
+    if survey.audience == Survey.Audience.SESSION and survey.audience_session is not None:
         return session_attendees(session=survey.audience_session)
     if survey.audience == Survey.Audience.INVITED:
         return User.objects.none()
@@ -307,15 +308,15 @@ def survey_results(*, survey: Survey) -> SurveyResults:
                 groups[label].append(response)
         if not groups:
             continue
-        rows = []
+        group_rows: list[dict] = []
         for label in sorted(groups):
             members = groups[label]
             row: dict = {"label": label, "hidden": len(members) < BREAKDOWN_THRESHOLD}
             if not row["hidden"]:
                 row["count"] = len(members)
                 row["averages"] = [_average([scale_by_response[r.pk].get(q.pk) for r in members]) for q in scale_questions]
-            rows.append(row)
-        breakdowns.append(Breakdown(dimension=dimension, rows=rows))
+            group_rows.append(row)
+        breakdowns.append(Breakdown(dimension=dimension, rows=group_rows))
     return SurveyResults(survey=survey, total=len(responses), questions=results, breakdowns=breakdowns)
 
 
@@ -355,6 +356,8 @@ def satisfaction_overview(*, today: date | None = None, months: int = 12) -> dic
     per_service: dict[str, list[int]] = defaultdict(list)
     per_topic: dict[str, list[int]] = defaultdict(list)
     for day, service, topic, scale in scales:
+        if scale is None:  # filtered out above; says so to the type checker
+            continue
         per_month[f"{day:%Y-%m}"].append(scale)
         per_service[service or "Not recorded"].append(scale)
         per_topic[topic or "Not recorded"].append(scale)

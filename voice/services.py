@@ -14,6 +14,7 @@ import hashlib
 import logging
 import secrets
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -153,22 +154,23 @@ def _answer_rows(response: Response, questions: list[Question], answers: AnswerS
         value = answers.values.get(question.pk)
         if value in (None, "", []):
             continue
+        # `answers_read` gave each kind its own type: a list of choices, a choice, a number, text.
         if question.kind == Question.Kind.MULTIPLE:
-            rows += [Answer(response=response, question=question, choice=choice) for choice in value]
+            rows += [Answer(response=response, question=question, choice=choice) for choice in cast(list[str], value)]
         elif question.kind == Question.Kind.SINGLE:
-            rows.append(Answer(response=response, question=question, choice=value))
+            rows.append(Answer(response=response, question=question, choice=cast(str, value)))
         elif question.kind == Question.Kind.SCALE:
-            rows.append(Answer(response=response, question=question, scale=value))
+            rows.append(Answer(response=response, question=question, scale=cast(int, value)))
         else:
-            rows.append(Answer(response=response, question=question, text=value))
+            rows.append(Answer(response=response, question=question, text=cast(str, value)))
     return rows
 
 
 def _segment(*, survey: Survey, user: User, invitation: FeedbackInvitation | None) -> dict:
     """What a response keeps for breakdowns: role, PCN and area for a consultation; service and topic for feedback."""
-    if invitation is not None:
-        if invitation.enquiry_id:
-            return {"service": SUPPORT_SERVICE, "topic": invitation.enquiry.get_topic_display()}
+    if invitation is not None and invitation.enquiry is not None:
+        return {"service": SUPPORT_SERVICE, "topic": invitation.enquiry.get_topic_display()}
+    if invitation is not None and invitation.session is not None:
         return {"service": PROGRAMME_SERVICE, "topic": invitation.session.get_kind_display()}
     membership = (
         selectors.audience_memberships(survey=survey).filter(user=user).select_related("practice").order_by("practice__name").first()
@@ -285,7 +287,12 @@ def invitation_claim(
 ) -> FeedbackInvitation | None:
     """Create and queue one feedback invitation; None if this person was already invited about it."""
     token = secrets.token_urlsafe(32)
-    about = f"enquiry:{enquiry.pk}" if enquiry else f"session:{session.pk}"
+    if enquiry is not None:
+        about = f"enquiry:{enquiry.pk}"
+    elif session is not None:
+        about = f"session:{session.pk}"
+    else:
+        raise ValueError("A feedback invitation is about an enquiry or a session.")
     context = {
         "survey": survey,
         "enquiry": enquiry,

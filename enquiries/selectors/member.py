@@ -61,7 +61,7 @@ class TimelineEntry:
 def _may_see(user: User) -> Q:
     """The sharing part of the rule: sent by them, shared with the practice, or naming them."""
     named = Exists(Enquiry.shared_with.through.objects.filter(enquiry_id=OuterRef("pk"), user_id=user.pk))
-    return Q(submitted_by_id=user.pk) | Q(sharing=Sharing.PRACTICE) | (Q(sharing=Sharing.NAMED) & named)
+    return Q(submitted_by_id=user.pk) | Q(sharing=Sharing.PRACTICE) | (Q(sharing=Sharing.NAMED) & Q(named))
 
 
 def enquiry_list_for_member(*, user: User) -> QuerySet[Enquiry]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from mail.services import email_queue
 from members.models import PCN, Practice, User
 
+from ..history import save_with_history
 from ..models import OPEN_STATUSES, ConflictOfInterest, Enquiry, Status
 from ..selectors.visibility import enquiries_conflicted_for
 
@@ -75,9 +76,7 @@ def _unassign_conflicted_work(*, officer: User, by: User) -> list[Enquiry]:
         if enquiry.status == Status.TRIAGED:
             enquiry.status = Status.SUBMITTED
         enquiry.full_clean()
-        enquiry._history_user = by
-        enquiry._change_reason = CONFLICT_UNASSIGNED_REASON
-        enquiry.save()
+        save_with_history(enquiry, by=by, reason=CONFLICT_UNASSIGNED_REASON)
         returned.append(enquiry)
     if returned:
         admin_base = f"{settings.SITE_URL.rstrip('/')}"

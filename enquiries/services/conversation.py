@@ -9,6 +9,7 @@ what anyone wrote.
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,6 +22,7 @@ from mail.services import email_queue
 from members.models import Practice, User
 
 from ..files import FILE_MAX_BYTES, FILES_PER_MESSAGE, KINDS, file_kind, file_refusal
+from ..history import save_with_history
 from ..models import MESSAGE_MAX_LENGTH, Enquiry, EnquiryDraft, EnquiryFile, EnquiryMessage, Sharing, Status
 from ..selectors.member import enquiry_list_for_member, enquiry_member_readers, enquiry_sharing_choices
 from ..selectors.visibility import enquiry_is_visible_to_staff
@@ -136,15 +138,10 @@ def enquiry_sharing_change(
     named = enquiry_sharing_check(practice=enquiry.practice, sender=by, sharing=sharing, shared_with=shared_with)
     enquiry.sharing = sharing
     enquiry.full_clean()
-    enquiry._history_user = by
-    enquiry._history_date = now
-    enquiry._change_reason = "Who can see it: " + sharing_in_words(sharing=sharing, shared_with=named).replace(
+    reason = "Who can see it: " + sharing_in_words(sharing=sharing, shared_with=named).replace(
         "You", "the sender", 1
     ).replace("Only you", "only the sender")
-    try:
-        enquiry.save()
-    finally:
-        del enquiry._history_user, enquiry._history_date
+    save_with_history(enquiry, by=by, at=now, reason=reason)
     enquiry.shared_with.set(named)
     return enquiry
 
@@ -157,11 +154,12 @@ def _check_files(files: list[UploadedFile]) -> list[tuple[UploadedFile, str]]:
         raise ValidationError({"files": f"Attach up to {FILES_PER_MESSAGE} files to one message."})
     errors, checked = [], []
     for upload in files:
-        kind = file_kind(upload) if upload.size <= FILE_MAX_BYTES else None
-        refusal = file_refusal(name=upload.name or "The file", size=upload.size or 0, kind=kind)
+        size = upload.size or 0
+        kind = file_kind(upload) if size <= FILE_MAX_BYTES else None
+        refusal = file_refusal(name=upload.name or "The file", size=size, kind=kind)
         if refusal:
             errors.append(refusal)
-        else:
+        elif kind is not None:  # no refusal means the kind is known
             checked.append((upload, kind))
     if errors:
         raise ValidationError({"files": errors})
@@ -233,7 +231,11 @@ def enquiry_message_send(
             message.save()
             for upload, kind in checked:
                 record = EnquiryFile(
-                    message=message, name=_download_name(upload.name, kind), kind=kind, size=upload.size, created_at=now
+                    message=message,
+                    name=_download_name(upload.name or "document", kind),
+                    kind=kind,
+                    size=upload.size or 0,
+                    created_at=now,
                 )
                 upload.seek(0)
                 record.file.save(upload.name or "document", upload, save=False)
@@ -320,13 +322,7 @@ def enquiry_chase(*, enquiry: Enquiry, by: User, now: datetime | None = None) ->
         if enquiry.chased_at is not None and now < enquiry.chased_at + CHASE_INTERVAL:
             return False
         enquiry.chased_at = now
-        enquiry._history_user = by
-        enquiry._history_date = now
-        enquiry._change_reason = "Chased by the practice: first contact is overdue"
-        try:
-            enquiry.save()
-        finally:
-            del enquiry._history_user, enquiry._history_date
+        save_with_history(enquiry, by=by, at=now, reason="Chased by the practice: first contact is overdue")
         recipients = [settings.LMC_TRIAGE_EMAIL]
         if enquiry.assigned_to is not None and enquiry.assigned_to.is_active and enquiry.assigned_to.email:
             recipients.append(enquiry.assigned_to.email)
@@ -361,7 +357,7 @@ def enquiry_published_notify(*, enquiry: Enquiry, what: str, at: datetime) -> No
 def enquiry_draft_save(*, author: User, data: dict, now: datetime | None = None) -> EnquiryDraft | None:
     """Keep what `author` has typed into the Request support form; an empty form deletes the draft."""
     now = now or timezone.now()
-    kept = {}
+    kept: dict[str, Any] = {}
     for field in DRAFT_FIELDS:
         value = data.get(field, "")
         if isinstance(value, str):

@@ -21,6 +21,7 @@ from django.utils import timezone
 from members.client_ip import client_ip
 from members.models import User
 
+from ..history import save_with_history
 from ..models import AccessAction, Enquiry, EnquiryAccess, Topic
 from ..retention import add_years
 from ..selectors.data_protection import (
@@ -129,9 +130,7 @@ def enquiry_restrict(
     enquiry.restricted_at = timezone.now()
     enquiry.restricted_by = by
     enquiry.full_clean()
-    enquiry._change_reason = "Restricted to named officers"
-    enquiry._history_user = by
-    enquiry.save()
+    save_with_history(enquiry, by=by, reason="Restricted to named officers")
     enquiry.restricted_to.set(named.values())
     enquiry_access_record(
         user=by,
@@ -150,9 +149,7 @@ def enquiry_unrestrict(*, enquiry: Enquiry, by: User, request: HttpRequest | Non
     enquiry.restricted_at = None
     enquiry.restricted_by = None
     enquiry.full_clean()
-    enquiry._change_reason = "Restriction lifted"
-    enquiry._history_user = by
-    enquiry.save()
+    save_with_history(enquiry, by=by, reason="Restriction lifted")
     enquiry.restricted_to.clear()
     enquiry_access_record(user=by, enquiries=[enquiry], action=AccessAction.UNRESTRICTED, request=request)
     return enquiry
@@ -195,6 +192,7 @@ def enquiries_anonymise_due(*, now: datetime | None = None, dry_run: bool = Fals
         for pk, reference, topic, closed_at in enquiries_past_retention(now=now, years=years).values_list(
             "pk", "reference", "topic", "closed_at"
         )
+        if closed_at is not None  # past retention means closed; says so to the type checker
     ]
     if dry_run:
         return candidates
@@ -245,8 +243,7 @@ def enquiry_anonymise(*, enquiry_id: int, retention_years: int | None = None) ->
     enquiry.assigned_to = None
     enquiry.anonymised_at = timezone.now()
     enquiry.full_clean()
-    enquiry._change_reason = "Anonymised under the retention policy"
-    enquiry.save()
+    save_with_history(enquiry, reason="Anonymised under the retention policy")
 
     # The history keeps every earlier version of the text: scrub it too.
     history = Enquiry.history.model.objects.filter(id=enquiry.pk)

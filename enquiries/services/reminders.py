@@ -86,9 +86,12 @@ def reminder_claim(*, enquiry: Enquiry, kind: str, now: datetime) -> Reminder | 
     Commits before returning (a durable transaction), so the caller may send
     the email straight away without risking a rollback after the send.
     """
+    due_at = enquiry.first_contact_due_at
+    if due_at is None:  # on hold: nothing is due, so nothing to remind about
+        return None
     context = {
         "enquiry": enquiry,
-        "due_at": timezone.localtime(enquiry.first_contact_due_at),
+        "due_at": timezone.localtime(due_at),
         "admin_url": _admin_url(enquiry),
         "urgent_hours": settings.LMC_URGENT_HOURS,
     }
@@ -104,7 +107,7 @@ def reminder_claim(*, enquiry: Enquiry, kind: str, now: datetime) -> Reminder | 
             reminder = Reminder(
                 enquiry=enquiry,
                 kind=kind,
-                first_contact_due_at=enquiry.first_contact_due_at,
+                first_contact_due_at=due_at,
                 email=email,
                 created_at=now,
             )
@@ -132,7 +135,7 @@ def reminders_send_due(*, now: datetime | None = None) -> ReminderSweep:
             reminder = reminder_claim(enquiry=enquiry, kind=kind, now=now)
             if reminder is not None:
                 claimed.append(reminder)
-    sent_ids = set(emails_deliver(email_ids=[reminder.email_id for reminder in claimed]))
+    sent_ids = set(emails_deliver(email_ids=[r.email_id for r in claimed if r.email_id is not None]))
     sent_kinds = [reminder.kind for reminder in claimed if reminder.email_id in sent_ids]
     sweep = ReminderSweep(
         due_soon=sent_kinds.count(Reminder.Kind.DUE_SOON),

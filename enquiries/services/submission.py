@@ -3,6 +3,7 @@
 import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from members.models import Practice, User
 from members.selectors import practices_for_user
 
 from .. import sla
+from ..history import save_with_history
 from ..models import (
     CONTACT_TIMES_MAX_LENGTH,
     DETAILS_MAX_LENGTH,
@@ -198,7 +200,7 @@ def enquiry_submit(
     committed.
     """
     now = now or timezone.now()
-    fields = {
+    fields: dict[str, Any] = {
         "scope": scope,
         "topic": topic,
         "urgent": urgent,
@@ -253,13 +255,7 @@ def _existing_for_token(*, submitted_by: User, token: uuid.UUID, fields: dict) -
 
 def _save_with_history(enquiry: Enquiry, *, by: User | None, at: datetime) -> None:
     """Save, recording who made the change and when in the enquiry's history."""
-    enquiry._history_user = by
-    enquiry._history_date = at
-    try:
-        enquiry.save()
-    finally:
-        # simple_history would reuse them for every later save of this instance.
-        del enquiry._history_user, enquiry._history_date
+    save_with_history(enquiry, by=by, at=at)
 
 
 def _create(
@@ -382,7 +378,7 @@ def pcn_support_resume(*, by: User | None = None, now: datetime | None = None) -
             sender = enquiry.submitted_by
             if sender and sender.email and enquiry_list_for_member(user=sender).filter(pk=enquiry.pk).exists():
                 email_queue(
-                    to=[enquiry.submitted_by.email],
+                    to=[sender.email],
                     template="enquiries/email/support_resumed",
                     context={
                         "enquiry": enquiry,

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from members.models import User
 
+from ..history import save_with_history
 from ..models import AFTER_FIRST_CONTACT, Enquiry, StaffNote, Status
 from ..selectors.visibility import enquiry_is_visible_to_staff, officer_is_conflicted_with
 from .conversation import enquiry_published_notify
@@ -52,9 +53,7 @@ def _refuse_if_closed(enquiry: Enquiry) -> None:
 def _save(enquiry: Enquiry, *, by: User, reason: str) -> Enquiry:
     """Validate and save `enquiry`, recording `by` and `reason` in its history."""
     enquiry.full_clean()
-    enquiry._history_user = by
-    enquiry._change_reason = reason
-    enquiry.save()
+    save_with_history(enquiry, by=by, reason=reason)
     return enquiry
 
 

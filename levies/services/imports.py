@@ -18,7 +18,7 @@ import io
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import IO
+from typing import IO, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -158,7 +158,7 @@ def _read(import_id: int) -> None:
     unpacked = gzip.GzipFile(fileobj=io.BytesIO(bytes(staged.data)))
     del staged.data  # the compressed copy is in the stream now
     try:
-        parsed = parse_list_sizes(unpacked, quarter=quarter, on_progress=report_progress)
+        parsed = parse_list_sizes(cast(IO[bytes], unpacked), quarter=quarter, on_progress=report_progress)
     except (FileProblem, OSError, EOFError) as error:
         message = str(error) if isinstance(error, FileProblem) else "The file could not be read: save it as CSV and upload it again."
         with transaction.atomic():
@@ -248,6 +248,8 @@ def list_size_import_apply(*, import_id: int, applied_by: User) -> ImportOutcome
         if staged.result.get("bad_rows"):
             raise ValidationError("This file has rows that cannot be read. Correct them and upload the file again.")
         quarter = staged.quarter
+        if quarter is None:
+            raise ValidationError("This import has no quarter: upload the file again.")
         current = _current(quarter=quarter, lock=True)
         source = ListSize.Source.NHS_FILE if staged.file_format == NHS else ListSize.Source.PLAIN_FILE
         now = timezone.now()
