@@ -6,6 +6,7 @@ from django.test import RequestFactory, override_settings
 
 from enquiries.models import EnquiryAccess
 from members.client_ip import client_ip
+from tests.data_protection.conftest import officer  # noqa: F401 (fixture)
 from tests.enquiries.factories import EnquiryFactory
 
 PROXY = "10.0.0.5"
@@ -44,7 +45,7 @@ def test_a_named_client_ip_header_is_read_when_configured():
 
 @pytest.mark.django_db
 @override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=1)
-def test_access_log_records_the_client_behind_the_proxy(client, officer):
+def test_access_log_records_the_client_behind_the_proxy(client, officer):  # noqa: F811
     enquiry = EnquiryFactory()
     client.force_login(officer)
 
