@@ -14,7 +14,7 @@ each so the scripts measure the portal rather than the harness:
 import warnings
 
 from lmcportal.settings.base import *  # noqa: F401,F403
-from lmcportal.settings.base import BASE_DIR, TEMPLATES, env
+from lmcportal.settings.base import BASE_DIR, STORAGES, TEMPLATES, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY", default="bench-only-secret-key-never-used-for-anything-real-0123456789")
@@ -38,8 +38,10 @@ EMAIL_CLAIM_TIMEOUT_SECONDS = 5
 # The bare view's template (bench/templates).
 TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "templates"]
 
-# No collectstatic step: serve from the finders, as the tests do.
+# No collectstatic step: serve from the finders, as the tests do (the other
+# storages, such as enquiry documents, as in base).
 STORAGES = {
+    **STORAGES,
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
