@@ -23,7 +23,12 @@ from members.models import Practice, User
 from ..files import FILE_MAX_BYTES, FILES_PER_MESSAGE, KINDS, file_kind, file_refusal
 from ..models import Enquiry, EnquiryDraft, EnquiryFile, EnquiryMessage, Sharing, Status
 from ..selectors.data_protection import enquiry_is_visible_to_staff
-from ..selectors.member import enquiry_list_for_member, enquiry_member_readers, enquiry_sharing_choices
+from ..selectors.member import (
+    SHARING_CHANGE_PREFIX,
+    enquiry_list_for_member,
+    enquiry_member_readers,
+    enquiry_sharing_choices,
+)
 
 __all__ = [
     "CHASE_INTERVAL",
@@ -139,7 +144,7 @@ def enquiry_sharing_change(
     enquiry.full_clean()
     enquiry._history_user = by
     enquiry._history_date = now
-    enquiry._change_reason = "Who can see it: " + sharing_in_words(sharing=sharing, shared_with=named).replace(
+    enquiry._change_reason = SHARING_CHANGE_PREFIX + sharing_in_words(sharing=sharing, shared_with=named).replace(
         "You", "the sender", 1
     ).replace("Only you", "only the sender")
     try:
