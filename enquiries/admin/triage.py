@@ -28,7 +28,7 @@ from members.permissions import OFFICERS, TRIAGE_LEAD
 
 from ..models import Enquiry, StaffNote, Status
 from ..selectors.staff import TRIAGE_ORDERING, enquiry_list_for_triage, support_overview
-from .conversation import MESSAGE_WAITING, EnquiryConversationAdminMixin  # member branch: conversation
+from .conversation import MESSAGE_WAITING, EnquiryConversationAdminMixin, MessageWaitingFilter  # member branch
 from .data_protection import EnquiryDataProtectionAdminMixin
 from ..services import triage as services
 from ..sla import SLA_STATE_LABELS, SlaState, working_days_between
@@ -396,6 +396,7 @@ class EnquiryAdmin(EnquiryConversationAdminMixin, EnquiryDataProtectionAdminMixi
     list_display_links = ["reference"]
     list_filter = [
         SlaStateFilter,
+        MessageWaitingFilter,  # member branch: a practice's message waiting for the LMC
         "status",
         "urgent",
         "topic",
