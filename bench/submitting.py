@@ -64,8 +64,11 @@ def _form_data(rng: random.Random, page: str) -> dict:
         **hidden_fields(page),
         "scope": "practice",
         "topic": rng.choice(TOPICS),
-        "summary": "Two partners disagree about the new rota and it is affecting the team",
-        "details": "We would like a confidential conversation. The partners have tried to resolve it themselves.",
+        "summary": f"Two partners disagree about the new rota ({rng.getrandbits(32):08x})",
+        # Each submission's words differ, as real ones do: the same person sending
+        # the same words within a day is shown their earlier enquiry instead.
+        "details": "We would like a confidential conversation. The partners have tried to resolve it themselves. "
+        f"(Bench request {rng.getrandbits(48):012x}.)",
         "preferred_contact_times": "After 6pm",
         "contact_phone": "07700 900123",
     }

@@ -29,6 +29,7 @@ from .selectors import (
     enquiry_list_for_member,
     enquiry_messages_for_member,
     enquiry_sharing_choices,
+    enquiry_sharing_history_for_sender,
     enquiry_timeline_for_member,
     pcn_support_pause_current,
 )
@@ -242,6 +243,7 @@ def _detail_context(request, enquiry: Enquiry, *, message_form=None, sharing_for
         if is_submitter
         else ("Everyone at the practice" if enquiry.sharing == "practice" else "The sender and colleagues they named"),
         "sharing_form": sharing_form if is_submitter else None,
+        "sharing_history": enquiry_sharing_history_for_sender(enquiry=enquiry) if is_submitter else [],
         "conversation": enquiry_messages_for_member(enquiry=enquiry),
         "message_form": message_form or MessageForm(),
         "can_write": enquiry.status != "closed" and enquiry.anonymised_at is None,

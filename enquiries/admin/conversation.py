@@ -31,7 +31,7 @@ from ..models import AccessAction, Enquiry, EnquiryFile, EnquiryMessage
 from ..services.conversation import enquiry_message_send, enquiry_messages_mark_read_by_lmc
 from ..services.data_protection import enquiry_access_record
 
-__all__ = ["MESSAGE_WAITING", "EnquiryConversationAdminMixin"]
+__all__ = ["MESSAGE_WAITING", "EnquiryConversationAdminMixin", "MessageWaitingFilter"]
 
 # A practice's message with no LMC message after it: the LMC owes a reply.
 MESSAGE_WAITING = Exists(
@@ -49,6 +49,19 @@ WRITE_PERMISSION = "enquiries.record_contact_enquiry"
 # The practice's messages that were unread when this request's change page
 # was opened (the ModelAdmin is shared by every request, so not on `self`).
 _unread_ids: ContextVar[frozenset[int]] = ContextVar("enquiry_unread_message_ids", default=frozenset())
+
+
+class MessageWaitingFilter(admin.SimpleListFilter):
+    """Enquiries whose practice is waiting for a reply (needs the `message_waiting` annotation)."""
+
+    title = "messages"
+    parameter_name = "message"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", "Practice waiting for a reply")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(message_waiting=True) if self.value() == "waiting" else queryset
 
 
 class StaffMessageForm(MessageForm):

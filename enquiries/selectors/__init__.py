@@ -22,6 +22,7 @@ from .member import (
     enquiry_open_count_for_member,
     enquiry_recent_duplicate,
     enquiry_sharing_choices,
+    enquiry_sharing_history_for_sender,
     enquiry_timeline_for_member,
     pcn_support_pause_current,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "enquiry_messages_for_member",
     "enquiry_open_count_for_member",
     "enquiry_sharing_choices",
+    "enquiry_sharing_history_for_sender",
     "enquiry_recent_duplicate",
     "enquiry_timeline_for_member",
     "pcn_support_pause_current",

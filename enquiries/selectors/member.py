@@ -28,6 +28,7 @@ __all__ = [
     "enquiry_messages_for_member",
     "enquiry_open_count_for_member",
     "enquiry_sharing_choices",
+    "enquiry_sharing_history_for_sender",
     "enquiry_recent_duplicate",
     "enquiry_timeline_for_member",
     "pcn_support_pause_current",
@@ -109,6 +110,22 @@ def enquiry_sharing_choices(*, practice_id: int, sender: User) -> QuerySet[User]
         .exclude(pk=sender.pk)
         .order_by("first_name", "last_name", "email")
     )
+
+
+SHARING_CHANGE_PREFIX = "Who can see it: "
+
+
+def enquiry_sharing_history_for_sender(*, enquiry: Enquiry) -> list[TimelineEntry]:
+    """Return the changes to who may see `enquiry`, oldest first, for its sender's page."""
+    entries = []
+    for reason, at in (
+        enquiry.history.filter(history_change_reason__startswith=SHARING_CHANGE_PREFIX)
+        .order_by("history_date", "history_id")
+        .values_list("history_change_reason", "history_date")
+    ):
+        words = reason.removeprefix(SHARING_CHANGE_PREFIX)
+        entries.append(TimelineEntry(status=enquiry.status, words=words[:1].upper() + words[1:], at=at))
+    return entries
 
 
 def enquiry_messages_for_member(*, enquiry: Enquiry) -> QuerySet[EnquiryMessage]:

@@ -24,7 +24,12 @@ from members.models import Practice, User
 from ..files import FILE_MAX_BYTES, FILES_PER_MESSAGE, KINDS, file_kind, file_refusal
 from ..history import save_with_history
 from ..models import MESSAGE_MAX_LENGTH, Enquiry, EnquiryDraft, EnquiryFile, EnquiryMessage, Sharing, Status
-from ..selectors.member import enquiry_list_for_member, enquiry_member_readers, enquiry_sharing_choices
+from ..selectors.member import (
+    SHARING_CHANGE_PREFIX,
+    enquiry_list_for_member,
+    enquiry_member_readers,
+    enquiry_sharing_choices,
+)
 from ..selectors.visibility import enquiry_is_visible_to_staff
 
 __all__ = [
@@ -138,7 +143,7 @@ def enquiry_sharing_change(
     named = enquiry_sharing_check(practice=enquiry.practice, sender=by, sharing=sharing, shared_with=shared_with)
     enquiry.sharing = sharing
     enquiry.full_clean()
-    reason = "Who can see it: " + sharing_in_words(sharing=sharing, shared_with=named).replace(
+    reason = SHARING_CHANGE_PREFIX + sharing_in_words(sharing=sharing, shared_with=named).replace(
         "You", "the sender", 1
     ).replace("Only you", "only the sender")
     save_with_history(enquiry, by=by, at=now, reason=reason)

@@ -347,3 +347,14 @@ def test_enquiry_page_query_count_does_not_grow_with_the_conversation(
         response = member_client.get(reverse("enquiries:detail", kwargs={"reference": enquiry.reference}))
 
     assert response.content.decode().count("Message ") >= 12
+
+
+def test_triage_list_filters_to_enquiries_with_a_reply_waiting(client, member, practice, enquiry, officer):
+    quiet = EnquiryFactory(practice=practice)
+    enquiry_message_send(enquiry=enquiry, author=member, text="Hello?")
+    client.force_login(officer)
+
+    page = client.get(reverse("admin:enquiries_enquiry_changelist") + "?message=waiting").content.decode()
+
+    assert enquiry.reference in page
+    assert quiet.reference not in page

@@ -273,3 +273,17 @@ def test_the_pcn_resume_email_goes_only_to_a_sender_who_may_still_see_it(
 
     assert [email.to for email in mailoutbox] == [[people["sender"].email]]
     assert kept.reference in mailoutbox[0].subject + mailoutbox[0].body
+
+
+def test_the_sender_sees_their_changes_to_who_can_see_it(client, people):
+    enquiry, _ = _send(people, Sharing.ONLY_ME)
+    enquiry_sharing_change(enquiry=enquiry, by=people["sender"], sharing=Sharing.PRACTICE)
+    client.force_login(people["sender"])
+
+    page = client.get(reverse("enquiries:detail", kwargs={"reference": enquiry.reference})).content.decode()
+
+    history = page.split('data-testid="sharing-history"', 1)[1].split("</ul>", 1)[0]
+    assert "Everyone at the practice" in history
+    enquiry_sharing_change(enquiry=enquiry, by=people["sender"], sharing=Sharing.NAMED, shared_with=[people["named"]])
+    page = client.get(reverse("enquiries:detail", kwargs={"reference": enquiry.reference})).content.decode()
+    assert f"The sender and {people['named'].get_full_name()}" in page

@@ -28,7 +28,7 @@ from ...selectors.staff import TRIAGE_ORDERING, enquiry_list_for_staff, support_
 from ...selectors.visibility import unconflicted_officer_exists
 from ...services import triage as services
 from ...sla import SLA_STATE_LABELS, SlaState, sla_in_words, urgent_promise
-from ..conversation import MESSAGE_WAITING, EnquiryConversationAdminMixin
+from ..conversation import MESSAGE_WAITING, EnquiryConversationAdminMixin, MessageWaitingFilter
 from ..data_protection import EnquiryDataProtectionAdminMixin
 from .display import officer_name
 from .export import enquiries_csv_response
@@ -116,6 +116,7 @@ class EnquiryAdmin(EnquiryConversationAdminMixin, EnquiryDataProtectionAdminMixi
     list_display_links = ["reference"]
     list_filter = [
         SlaStateFilter,
+        MessageWaitingFilter,
         "status",
         "urgent",
         "topic",
