@@ -93,6 +93,7 @@ def text_lines(stream: IO[bytes]) -> Iterator[str]:
     first = True
     while True:
         chunk = stream.read(READ_CHUNK_BYTES)
+        at_end = not chunk
         if first:
             first = False
             _refuse_non_csv(chunk)
@@ -101,7 +102,7 @@ def text_lines(stream: IO[bytes]) -> Iterator[str]:
         data = pending + chunk
         start = 0
         for match in _LINE_BREAK.finditer(data):
-            if chunk and match.end() == len(data) and match.group() == b"\r":
+            if not at_end and match.end() == len(data) and match.group() == b"\r":
                 break  # a CR at the end of this chunk may be the first half of a CRLF
             number += 1
             yield _decoded(data[start : match.start()], number)
@@ -112,7 +113,7 @@ def text_lines(stream: IO[bytes]) -> Iterator[str]:
                 f"Line {number + 1} is longer than {MAX_LINE_BYTES:,} characters, which no list-size file has. "
                 f"Check that this is the CSV file. {SAVE_AS_CSV}"
             )
-        if not chunk:
+        if at_end:
             if pending:
                 yield _decoded(pending, number + 1)
             return

@@ -91,3 +91,36 @@ def test_progress_is_reported_in_characters_read():
     assert len(seen) >= 3
     assert seen == sorted(seen)
     assert seen[-1] == total
+
+
+# --- Reading the bytes of a file: text_lines ---------------------------------------
+
+
+def test_text_lines_reads_crlf_lf_and_lone_cr_endings_across_chunk_boundaries(monkeypatch):
+    import io
+
+    from levies import listsize_csv
+
+    monkeypatch.setattr(listsize_csv, "READ_CHUNK_BYTES", 4)
+    content = b"\xef\xbb\xbfab\r\ncd\reef\nlast"
+
+    assert list(listsize_csv.text_lines(io.BytesIO(content))) == ["ab\n", "cd\n", "eef\n", "last\n"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"CODE,N\nP81001,1\x00\n", "Line 2 contains a NUL character"),
+        (b"CODE,N\nP81001,1\nSurgery \xa3,2\n", "Line 3 is not UTF-8 text"),
+        (b"\xff\xfeC\x00O\x00", "UTF-16"),
+        (b"PK\x03\x04rest", "not a CSV file"),
+        (b"CODE,N\n" + b"x" * (70 * 1024), "Line 2 is longer than"),
+    ],
+)
+def test_text_lines_names_the_line_of_anything_that_is_not_utf8_csv(content, message):
+    import io
+
+    from levies.listsize_csv import FileProblem, text_lines
+
+    with pytest.raises(FileProblem, match=message):
+        list(text_lines(io.BytesIO(content)))
