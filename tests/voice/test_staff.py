@@ -11,6 +11,7 @@ from django.utils import timezone
 from members.permissions import LEVY_ADMIN, OFFICERS
 from tests.conftest import give_totp
 from tests.factories import MembershipFactory, StaffFactory
+from tests.programmes.factories import NhsAreaFactory
 from tests.voice.factories import good_answers, survey_with_questions
 from voice import services
 from voice.export import csv_write
@@ -27,9 +28,12 @@ def officer_client(client, staff_user):
 
 
 def _answered(n: int, **kwargs) -> Survey:
+    """A survey answered by `n` practice managers, each at a practice in the Greater Preston Sub-ICB."""
     survey = survey_with_questions(**kwargs)
+    area = NhsAreaFactory(name="Greater Preston")
     for i in range(n):
-        services.response_submit(survey=survey, user=MembershipFactory().user, data=good_answers(survey, text=f"Note {i}"))
+        person = MembershipFactory(practice__area=area).user
+        services.response_submit(survey=survey, user=person, data=good_answers(survey, text=f"Note {i}"))
     return survey
 
 
@@ -41,7 +45,7 @@ def test_csv_cells_that_look_like_formulas_are_neutralised():
 
 def test_the_export_escapes_what_members_typed_and_names_nobody(officer_client):
     survey = survey_with_questions()
-    person = MembershipFactory(user__first_name="Zebedee").user
+    person = MembershipFactory(user__first_name="Zebedee", practice__area=NhsAreaFactory(name="Greater Preston")).user
     services.response_submit(survey=survey, user=person, data=good_answers(survey, text='=HYPERLINK("x")'))
 
     response = officer_client.get(reverse("admin:voice_survey_export", args=[survey.pk]))
@@ -64,7 +68,7 @@ def test_the_export_writes_role_pcn_and_area_for_groups_of_five_or_more(officer_
 
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert {row[1] for row in rows[1:]} == {"Practice manager"}
-    assert {row[3] for row in rows[1:]} == {"PR"}
+    assert {row[3] for row in rows[1:]} == {"Greater Preston"}
 
 
 def test_results_show_a_chart_per_choice_and_scale_question_and_the_free_text(officer_client, django_assert_max_num_queries):
