@@ -5,6 +5,8 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,7 +14,7 @@ from members.permissions import LEVY_ADMIN, OFFICERS
 from tests.conftest import give_totp
 from tests.factories import MembershipFactory, StaffFactory
 from tests.programmes.factories import NhsAreaFactory
-from tests.voice.factories import good_answers, survey_with_questions
+from tests.voice.factories import SurveyFactory, good_answers, survey_with_questions
 from voice import services
 from voice.export import csv_write
 from voice.models import Question, Response, Survey
@@ -264,3 +266,21 @@ def test_once_answered_a_survey_stays_anonymous(officer_client):
     officer_client.post(reverse("admin:voice_survey_change", args=[survey.pk]), data)
 
     assert Survey.objects.get(pk=survey.pk).anonymous is True
+
+
+@pytest.mark.postgres
+def test_an_area_audience_needs_an_nhs_area_and_no_other_audience_takes_one():
+    no_area = SurveyFactory.build(audience=Survey.Audience.AREA)
+    with pytest.raises(ValidationError, match="Choose the NHS area \\(ICB or Sub-ICB\\) for an area audience"):
+        no_area.full_clean()
+    with pytest.raises(IntegrityError, match="voice_survey_area_iff_area_audience"), transaction.atomic():
+        SurveyFactory(audience=Survey.Audience.ALL, audience_area=NhsAreaFactory(name="Blackpool"))
+
+
+def test_the_builder_offers_nhs_areas_by_name_for_an_area_audience(officer_client):
+    NhsAreaFactory(name="Lancashire and South Cumbria ICB", kind="icb")
+
+    content = officer_client.get(reverse("admin:voice_survey_add")).content.decode()
+
+    assert 'for="id_audience_area">NHS area (ICB or Sub-ICB)' in content
+    assert ">Lancashire and South Cumbria ICB</option>" in content
