@@ -83,7 +83,7 @@ class SurveyAdmin(admin.ModelAdmin):
         detail = {
             Survey.Audience.ROLE: survey.get_audience_role_display(),
             Survey.Audience.PCN: str(survey.audience_pcn) if survey.audience_pcn_id else "",
-            Survey.Audience.AREA: survey.audience_area,
+            Survey.Audience.AREA: str(survey.audience_area) if survey.audience_area_id else "",
         }.get(survey.audience, "")
         return f"{survey.get_audience_display()}: {detail}" if detail else survey.get_audience_display()
 
@@ -103,7 +103,7 @@ class SurveyAdmin(admin.ModelAdmin):
         return survey.response_total
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("audience_pcn").annotate(response_total=Count("responses"))
+        return super().get_queryset(request).select_related("audience_pcn", "audience_area").annotate(response_total=Count("responses"))
 
     @admin.action(description="Publish the selected surveys (members see them when they open)")
     def publish(self, request, queryset):

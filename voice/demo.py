@@ -1,5 +1,6 @@
-"""Demo member voice: an open consultation for practice managers, a closed one with results and a
-published "You said, we did", and feedback for a closed enquiry and a past session.
+"""Demo member voice: an open consultation for practice managers, an open one for the practices of one
+NHS area (the Greater Preston Sub-ICB location), a closed one with results and a published
+"You said, we did", and feedback for a closed enquiry and a past session.
 
 Idempotent: surveys are found by title; answers are only added to a survey that has none.
 """
@@ -10,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from enquiries.models import Enquiry, Status
-from members.models import Membership, User
+from members.models import Area, Membership, User
 from programmes.models import Booking
 
 from . import services
@@ -18,6 +19,9 @@ from .models import Answer, FeedbackInvitation, Question, Response, Survey
 
 OPEN_TITLE = "The NHS 10-year plan: what should we tell the ICB?"
 CLOSED_TITLE = "Winter pressures: what would help your practice most?"
+AREA_TITLE = "Greater Preston: should the same-day access hub move to Avenham?"
+# A Sub-ICB location of the member demo (members.demo.SUB_ICB_AREAS).
+AREA_NAME = "Greater Preston"
 
 PLAN_QUESTIONS = [
     ("single", "Which change in the plan worries your practice most?", True,
@@ -32,6 +36,11 @@ WINTER_QUESTIONS = [
      "Extra same-day appointments funded\nBetter access to community services\nFewer requests from hospitals"),
     ("scale", "How well did the ICB support practices last winter?", True, ""),
     ("text", "What one thing should change?", False, ""),
+]
+HUB_QUESTIONS = [
+    ("single", "Would the move suit your patients?", True, "Yes\nNo\nNot sure"),
+    ("scale", "How well does the same-day access hub work for your practice today?", True, ""),
+    ("text", "What should the ICB know before it decides?", False, ""),
 ]
 WINTER_ANSWERS = [
     ("Extra same-day appointments funded", "2", "Fund the extra clinics early, not in January."),
@@ -81,6 +90,19 @@ def seed() -> None:
         opens_at=now - timedelta(days=2),
         closes_at=now + timedelta(days=12),
         published_at=now - timedelta(days=2),
+    )
+
+    _survey(
+        AREA_TITLE,
+        HUB_QUESTIONS,
+        purpose=Survey.Purpose.CONSULTATION,
+        introduction="The ICB proposes moving Greater Preston's same-day access hub to Avenham Health Centre. "
+        "We are asking the practices of Greater Preston only, because only their patients use the hub.",
+        audience=Survey.Audience.AREA,
+        audience_area=Area.objects.get(name=AREA_NAME),
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=20),
+        published_at=now - timedelta(days=1),
     )
 
     winter = _survey(

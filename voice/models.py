@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from members.models import PCN, Membership
+from members.models import PCN, Area, Membership
 
 Role = Membership.Role
 
@@ -39,7 +39,7 @@ class Survey(models.Model):
         ALL = "all", "All members"
         ROLE = "role", "Members with one role"
         PCN = "pcn", "Members in one PCN"
-        AREA = "area", "Members in an area (postcode area)"
+        AREA = "area", "Members in one NHS area (an ICB, or one of its Sub-ICB locations)"
         ENQUIRY = "enquiry", "The people of one enquiry"
         SESSION = "session", "The attendees of one session"
         INVITED = "invited", "Only people invited by email (feedback after an enquiry or a session)"
@@ -57,11 +57,14 @@ class Survey(models.Model):
     audience = models.CharField(max_length=10, choices=Audience, default=Audience.ALL)
     audience_role = models.CharField("role", max_length=20, choices=Role, blank=True)
     audience_pcn = models.ForeignKey(PCN, on_delete=models.PROTECT, null=True, blank=True, verbose_name="PCN")
-    audience_area = models.CharField(
-        "postcode area",
-        max_length=50,
+    audience_area = models.ForeignKey(
+        Area,
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        help_text="The letters at the start of the practices' postcodes, for example PR, or several: PR, FY.",
+        related_name="+",
+        verbose_name="NHS area (ICB or Sub-ICB)",
+        help_text="The practices in this area are asked. An ICB includes the practices of all its Sub-ICB locations.",
     )
     audience_enquiry = models.ForeignKey(
         "enquiries.Enquiry", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="enquiry"
@@ -98,9 +101,11 @@ class Survey(models.Model):
                 violation_error_message='Choose a PCN for a PCN audience, and only for one.',
             ),
             models.CheckConstraint(
-                condition=(Q(audience="area") & ~Q(audience_area="")) | (~Q(audience="area") & Q(audience_area="")),
+                condition=(Q(audience="area") & Q(audience_area__isnull=False))
+                | (~Q(audience="area") & Q(audience_area__isnull=True)),
                 name="voice_survey_area_iff_area_audience",
-                violation_error_message='Enter the postcode areas for an area audience, and only for one.',
+                violation_error_message="Choose the NHS area (ICB or Sub-ICB) for an area audience. "
+                "Leave the NHS area empty for any other audience.",
             ),
             models.CheckConstraint(
                 condition=(Q(audience="enquiry") & Q(audience_enquiry__isnull=False))
@@ -127,9 +132,6 @@ class Survey(models.Model):
     @property
     def is_feedback(self) -> bool:
         return self.purpose in (self.Purpose.SUPPORT_FEEDBACK, self.Purpose.SESSION_FEEDBACK)
-
-    def area_codes(self) -> list[str]:
-        return [code.strip().upper() for code in self.audience_area.replace(";", ",").split(",") if code.strip()]
 
 
 class Question(models.Model):
@@ -187,7 +189,8 @@ class Response(models.Model):
     # Consultations: for breakdowns, each shown only for groups of 5 or more.
     role = models.CharField(max_length=20, choices=Role, blank=True)
     pcn = models.ForeignKey(PCN, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    area = models.CharField(max_length=10, blank=True)
+    # The name of the practice's NHS area (members.Area) when answered: a label, not a link, like role.
+    area = models.CharField(max_length=200, blank=True)
     # Feedback: what the feedback is about, never which enquiry or session.
     service = models.CharField(max_length=100, blank=True)
     topic = models.CharField(max_length=100, blank=True)

@@ -6,7 +6,6 @@ are each one function, so the lead can point them at `enquiries`' sharing
 selector and the programmes' cohort attendance when those land.
 """
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -68,9 +67,8 @@ FEEDBACK_LOOKBACK_DAYS = 30
 
 
 def practice_area(practice: Practice) -> str:
-    """Return a practice's area: the letters at the start of its postcode ("PR" for PR1 1AA), or ""."""
-    match = re.match(r"[A-Z]+", (practice.postcode or "").strip().upper())
-    return match.group(0) if match else ""
+    """Return the name of the practice's NHS area (`members.Area`: its Sub-ICB location or ICB), or "" if it has none."""
+    return practice.area.name if practice.area is not None else ""
 
 
 def enquiry_people(*, enquiry: Enquiry) -> QuerySet[User]:
@@ -88,7 +86,7 @@ def session_attendees(*, session: Session) -> QuerySet[User]:
 
 
 def audience_memberships(*, survey: Survey) -> QuerySet[Membership]:
-    """Return the active memberships that put people in a role, PCN or area survey's audience (all members for ALL)."""
+    """Return the active memberships that put people in a role, PCN or NHS area survey's audience (all members for ALL)."""
     memberships = Membership.objects.filter(is_active=True, user__is_active=True)
     if survey.audience == Survey.Audience.ALL:
         return memberships
@@ -97,10 +95,10 @@ def audience_memberships(*, survey: Survey) -> QuerySet[Membership]:
     if survey.audience == Survey.Audience.PCN:
         return memberships.filter(practice__pcn=survey.audience_pcn_id)
     if survey.audience == Survey.Audience.AREA:
-        codes = [re.escape(code) for code in survey.area_codes() if code.isalpha()]
-        if not codes:
+        if survey.audience_area_id is None:
             return memberships.none()
-        return memberships.filter(practice__postcode__iregex=rf"^\s*({'|'.join(codes)})[0-9]")
+        # An ICB's audience includes the practices of its Sub-ICB locations.
+        return memberships.filter(Q(practice__area=survey.audience_area_id) | Q(practice__area__icb=survey.audience_area_id))
     return memberships.none()
 
 

@@ -173,8 +173,8 @@ def _segment(*, survey: Survey, user: User, invitation: FeedbackInvitation | Non
     if invitation is not None and invitation.session is not None:
         return {"service": PROGRAMME_SERVICE, "topic": invitation.session.get_kind_display()}
     membership = (
-        selectors.audience_memberships(survey=survey).filter(user=user).select_related("practice").order_by("practice__name").first()
-        or user.memberships.filter(is_active=True).select_related("practice").order_by("practice__name").first()
+        selectors.audience_memberships(survey=survey).filter(user=user).select_related("practice__area").order_by("practice__name").first()
+        or user.memberships.filter(is_active=True).select_related("practice__area").order_by("practice__name").first()
     )
     if membership is None:
         return {}

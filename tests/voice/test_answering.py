@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from members.models import Membership
 from tests.factories import MembershipFactory, PCNFactory, PracticeFactory
+from tests.programmes.factories import NhsAreaFactory
 from tests.voice.factories import good_answers, survey_with_questions
 from voice.models import Answer, Respondent, Response
 
@@ -170,15 +171,47 @@ def test_a_pcns_consultation_is_a_404_for_another_pcn(client):
     assert client.get(_url(survey)).status_code == 200
 
 
-def test_an_area_consultation_reaches_only_practices_in_that_postcode_area(client):
-    survey = survey_with_questions(audience="area", audience_area="FY, BB")
-    blackpool = MembershipFactory(practice=PracticeFactory(postcode="FY1 1PX")).user
-    preston = MembershipFactory(practice=PracticeFactory(postcode="PR1 1AA")).user
+def test_an_area_consultation_reaches_only_practices_in_that_area(client):
+    survey = survey_with_questions(audience="area", audience_area=NhsAreaFactory(name="Blackpool"))
+    blackpool = MembershipFactory(practice=PracticeFactory(area=NhsAreaFactory(name="Blackpool"))).user
+    preston = MembershipFactory(practice=PracticeFactory(area=NhsAreaFactory(name="Greater Preston"))).user
 
     client.force_login(preston)
     assert client.get(_url(survey)).status_code == 404
     client.force_login(blackpool)
     assert client.get(_url(survey)).status_code == 200
+
+
+def _icb_with_two_sub_icbs():
+    icb = NhsAreaFactory(name="Lancashire and South Cumbria ICB", kind="icb")
+    return icb, NhsAreaFactory(name="Blackpool", icb=icb), NhsAreaFactory(name="Greater Preston", icb=icb)
+
+
+def test_a_sub_icb_consultation_is_a_404_for_a_practice_in_another_sub_icb_of_the_same_icb(client):
+    _, blackpool, preston = _icb_with_two_sub_icbs()
+    survey = survey_with_questions(audience="area", audience_area=blackpool)
+    in_preston = MembershipFactory(practice=PracticeFactory(area=preston)).user
+    in_blackpool = MembershipFactory(practice=PracticeFactory(area=blackpool)).user
+
+    client.force_login(in_preston)
+    assert client.get(_url(survey)).status_code == 404
+    assert survey.title not in client.get(reverse("voice:list")).content.decode()
+    client.force_login(in_blackpool)
+    assert client.get(_url(survey)).status_code == 200
+
+
+def test_an_icb_consultation_reaches_the_practices_of_each_of_its_sub_icbs_and_no_other_icb(client):
+    icb, blackpool, preston = _icb_with_two_sub_icbs()
+    survey = survey_with_questions(audience="area", audience_area=icb)
+    other_icb = NhsAreaFactory(name="Cheshire and Merseyside ICB", kind="icb")
+    elsewhere = MembershipFactory(practice=PracticeFactory(area=NhsAreaFactory(name="Cheshire", icb=other_icb))).user
+
+    for area in (blackpool, preston):
+        client.force_login(MembershipFactory(practice=PracticeFactory(area=area)).user)
+        assert client.get(_url(survey)).status_code == 200
+        assert survey.title in client.get(reverse("voice:list")).content.decode()
+    client.force_login(elsewhere)
+    assert client.get(_url(survey)).status_code == 404
 
 
 def test_a_draft_is_a_404_for_everyone(member_client):

@@ -5,13 +5,16 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from members.permissions import LEVY_ADMIN, OFFICERS
 from tests.conftest import give_totp
 from tests.factories import MembershipFactory, StaffFactory
-from tests.voice.factories import good_answers, survey_with_questions
+from tests.programmes.factories import NhsAreaFactory
+from tests.voice.factories import SurveyFactory, good_answers, survey_with_questions
 from voice import services
 from voice.export import csv_write
 from voice.models import Question, Response, Survey
@@ -27,9 +30,12 @@ def officer_client(client, staff_user):
 
 
 def _answered(n: int, **kwargs) -> Survey:
+    """A survey answered by `n` practice managers, each at a practice in the Greater Preston Sub-ICB."""
     survey = survey_with_questions(**kwargs)
+    area = NhsAreaFactory(name="Greater Preston")
     for i in range(n):
-        services.response_submit(survey=survey, user=MembershipFactory().user, data=good_answers(survey, text=f"Note {i}"))
+        person = MembershipFactory(practice__area=area).user
+        services.response_submit(survey=survey, user=person, data=good_answers(survey, text=f"Note {i}"))
     return survey
 
 
@@ -41,7 +47,7 @@ def test_csv_cells_that_look_like_formulas_are_neutralised():
 
 def test_the_export_escapes_what_members_typed_and_names_nobody(officer_client):
     survey = survey_with_questions()
-    person = MembershipFactory(user__first_name="Zebedee").user
+    person = MembershipFactory(user__first_name="Zebedee", practice__area=NhsAreaFactory(name="Greater Preston")).user
     services.response_submit(survey=survey, user=person, data=good_answers(survey, text='=HYPERLINK("x")'))
 
     response = officer_client.get(reverse("admin:voice_survey_export", args=[survey.pk]))
@@ -64,7 +70,7 @@ def test_the_export_writes_role_pcn_and_area_for_groups_of_five_or_more(officer_
 
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert {row[1] for row in rows[1:]} == {"Practice manager"}
-    assert {row[3] for row in rows[1:]} == {"PR"}
+    assert {row[3] for row in rows[1:]} == {"Greater Preston"}
 
 
 def test_results_show_a_chart_per_choice_and_scale_question_and_the_free_text(officer_client, django_assert_max_num_queries):
@@ -260,3 +266,21 @@ def test_once_answered_a_survey_stays_anonymous(officer_client):
     officer_client.post(reverse("admin:voice_survey_change", args=[survey.pk]), data)
 
     assert Survey.objects.get(pk=survey.pk).anonymous is True
+
+
+@pytest.mark.postgres
+def test_an_area_audience_needs_an_nhs_area_and_no_other_audience_takes_one():
+    no_area = SurveyFactory.build(audience=Survey.Audience.AREA)
+    with pytest.raises(ValidationError, match="Choose the NHS area \\(ICB or Sub-ICB\\) for an area audience"):
+        no_area.full_clean()
+    with pytest.raises(IntegrityError, match="voice_survey_area_iff_area_audience"), transaction.atomic():
+        SurveyFactory(audience=Survey.Audience.ALL, audience_area=NhsAreaFactory(name="Blackpool"))
+
+
+def test_the_builder_offers_nhs_areas_by_name_for_an_area_audience(officer_client):
+    NhsAreaFactory(name="Lancashire and South Cumbria ICB", kind="icb")
+
+    content = officer_client.get(reverse("admin:voice_survey_add")).content.decode()
+
+    assert 'for="id_audience_area">NHS area (ICB or Sub-ICB)' in content
+    assert ">Lancashire and South Cumbria ICB</option>" in content
