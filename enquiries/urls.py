@@ -4,7 +4,7 @@ from . import views
 
 app_name = "enquiries"
 
-REFERENCE = r"(?P<reference>LMS-\d{4}-\d{5})"
+REFERENCE = r"(?P<reference>[A-Z]{2,4}-\d{4}-\d{5})"
 
 urlpatterns = [
     path("", views.enquiry_list, name="list"),

@@ -27,6 +27,7 @@ from .conversation import (
     enquiry_sharing_change,
     enquiry_sharing_check,
     sharing_in_words,
+    PERSON_ONLY_ME_MESSAGE,
 )
 from .data_protection import (
     REMOVED_TEXT,
@@ -50,6 +51,7 @@ from .submission import (
     EnquiryAlreadySent,
     too_long_message,
     enquiry_submit,
+    support_service_get,
     pcn_support_pause,
     pcn_support_pause_check,
     pcn_support_resume,
@@ -88,6 +90,7 @@ __all__ = [
     "enquiry_sharing_change",
     "enquiry_sharing_check",
     "sharing_in_words",
+    "PERSON_ONLY_ME_MESSAGE",
     "REMOVED_TEXT",
     "ANONYMISE_HOOKS",
     "AnonymisationCandidate",
@@ -105,6 +108,7 @@ __all__ = [
     "EnquiryAlreadySent",
     "too_long_message",
     "enquiry_submit",
+    "support_service_get",
     "pcn_support_pause",
     "pcn_support_pause_check",
     "pcn_support_resume",
