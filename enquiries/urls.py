@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", views.enquiry_submit_view, name="submit"),
     path("new/due-time/", views.due_preview, name="due_preview"),
     path("new/draft/", views.enquiry_draft_save_view, name="draft_save"),
+    path("new/<slug:slug>/", views.enquiry_submit_view, name="submit_service"),
     re_path(rf"^{REFERENCE}/$", views.enquiry_detail, name="detail"),
     re_path(rf"^{REFERENCE}/sent/$", views.enquiry_submitted, name="submitted"),
     re_path(rf"^{REFERENCE}/messages/$", views.enquiry_message_send_view, name="message_send"),

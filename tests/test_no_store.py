@@ -56,6 +56,8 @@ def _no_store(response) -> bool:
 def test_every_member_page_is_sent_with_no_store(client, practice, member, url_name):
     if url_name == "programmes:session_book":
         kwargs, user = {"pk": SessionFactory().pk}, member
+    elif url_name == "enquiries:submit_service":
+        kwargs, user = {"slug": "pastoral"}, member
     elif url_name in BUILDERS:
         kwargs = BUILDERS[url_name](practice).kwargs
         user = _owner(url_name, kwargs)

@@ -9,6 +9,8 @@ from .data_protection import (
     enquiry_subject_access_refusal,
     restriction_officer_choices,
     retention_years_by_topic,
+    retention_years_by_service,
+    enquiry_retention_years,
     enquiries_past_retention,
 )
 from .member import (
@@ -24,6 +26,14 @@ from .member import (
     enquiry_recent_duplicate,
     enquiry_timeline_for_member,
     pcn_support_pause_current,
+)
+from .support import (
+    support_service_list,
+    support_service_get_by_slug,
+    signpost_list,
+    signposts_by_topic,
+    enquiry_signposts_for_member,
+    enquiry_sessions_for_member,
 )
 from .reminders import (
     enquiries_breached_unreminded,
@@ -50,10 +60,18 @@ from .visibility import (
 )
 
 __all__ = [
+    "support_service_list",
+    "support_service_get_by_slug",
+    "signpost_list",
+    "signposts_by_topic",
+    "enquiry_signposts_for_member",
+    "enquiry_sessions_for_member",
     "restricted_enquiries_orphaned_by",
     "enquiry_subject_access_refusal",
     "restriction_officer_choices",
     "retention_years_by_topic",
+    "retention_years_by_service",
+    "enquiry_retention_years",
     "enquiries_past_retention",
     "TimelineEntry",
     "enquiry_draft_get_for_member",

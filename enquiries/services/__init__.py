@@ -57,6 +57,13 @@ from .submission import (
     pcn_support_resume,
     pcn_support_resume_due,
 )
+from .support import (
+    RAISE_ALLOWANCE_PERMISSION,
+    allowance_used_up_message,
+    enquiry_session_allowance_raise,
+    enquiry_signpost_record,
+    support_session_book,
+)
 from .triage import (
     CONTACT_METHODS,
     enquiry_assign,
@@ -70,6 +77,11 @@ from .triage import (
 )
 
 __all__ = [
+    "RAISE_ALLOWANCE_PERMISSION",
+    "allowance_used_up_message",
+    "enquiry_session_allowance_raise",
+    "enquiry_signpost_record",
+    "support_session_book",
     "CONFLICT_UNASSIGNED_REASON",
     "conflict_declare",
     "conflict_declare_check",

@@ -21,12 +21,14 @@ from django.utils import timezone
 from members.client_ip import client_ip
 from members.models import User
 
-from ..models import AccessAction, Enquiry, EnquiryAccess, Topic
+from ..models import TOPIC_LABELS, AccessAction, Enquiry, EnquiryAccess
 from ..retention import add_years
 from ..selectors.data_protection import (
     enquiries_past_retention,
     restriction_officer_choices,
     retention_years_by_topic,
+    retention_years_by_service,
+    enquiry_retention_years,
 )
 from ..selectors.visibility import enquiry_is_visible_to_staff, officer_is_conflicted_with
 
@@ -174,7 +176,7 @@ class AnonymisationCandidate:
 
     def describe(self) -> str:
         return (
-            f"{self.reference} ({Topic(self.topic).label}): closed {timezone.localtime(self.closed_at):%d %b %Y}, "
+            f"{self.reference} ({TOPIC_LABELS.get(self.topic, self.topic)}): closed {timezone.localtime(self.closed_at):%d %b %Y}, "
             f"kept {self.retention_years} years, due {timezone.localtime(self.due_at):%d %b %Y}"
         )
 
@@ -188,12 +190,19 @@ def enquiries_anonymise_due(*, now: datetime | None = None, dry_run: bool = Fals
     """
     now = now or timezone.now()
     years = retention_years_by_topic()
+    by_service = retention_years_by_service()
     candidates = [
         AnonymisationCandidate(
-            enquiry_id=pk, reference=reference, topic=topic, closed_at=closed_at, retention_years=years[topic]
+            enquiry_id=pk,
+            reference=reference,
+            topic=topic,
+            closed_at=closed_at,
+            retention_years=enquiry_retention_years(
+                service_id=service_id, topic=topic, by_topic=years, by_service=by_service
+            ),
         )
-        for pk, reference, topic, closed_at in enquiries_past_retention(now=now, years=years).values_list(
-            "pk", "reference", "topic", "closed_at"
+        for pk, reference, topic, closed_at, service_id in enquiries_past_retention(now=now, years=years).values_list(
+            "pk", "reference", "topic", "closed_at", "service_id"
         )
     ]
     if dry_run:
