@@ -10,7 +10,7 @@ from datetime import time
 from django.conf import settings
 from django.db import migrations
 
-from members.permissions import PASTORAL_SUPPORT, TRIAGE_LEAD, grant
+from members.permissions import OFFICERS, PASTORAL_SUPPORT, TRIAGE_LEAD, grant
 
 LEADERSHIP_TOPICS = [
     "business_viability", "partnership", "succession", "workforce", "premises", "stakeholders",
@@ -32,6 +32,12 @@ WORK_ENQUIRIES = [
     "enquiries.view_enquirysignpost",
     "enquiries.add_enquirysignpost",
     "enquiries.view_signpost",
+]
+# Every officer may record that they pointed a member elsewhere.
+SIGNPOST_ENQUIRIES = [
+    "enquiries.view_signpost",
+    "enquiries.view_enquirysignpost",
+    "enquiries.add_enquirysignpost",
 ]
 LEAD_MANAGES = [
     "enquiries.view_supportservice",
@@ -62,6 +68,7 @@ def create_services(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
 
     grant(apps, PASTORAL_SUPPORT, WORK_ENQUIRIES)
+    grant(apps, OFFICERS, SIGNPOST_ENQUIRIES)
     grant(apps, TRIAGE_LEAD, LEAD_MANAGES)
     pastoral_group = Group.objects.get(name=PASTORAL_SUPPORT)
 
