@@ -466,3 +466,21 @@ def test_pastoral_requests_are_kept_for_the_service_period(practice, pastoral):
     assert enquiries_anonymise_due(now=datetime(2027, 1, 11, tzinfo=LONDON), dry_run=True) == []
     due = enquiries_anonymise_due(now=datetime(2028, 1, 11, tzinfo=LONDON), dry_run=True)
     assert [c.reference for c in due] == [kept.reference] and due[0].retention_years == 8
+
+
+def test_subject_access_export_includes_a_pastoral_request_with_its_sessions_and_signposts(in_support, member):
+    from enquiries.personal_data import collect
+
+    enquiry, officer = in_support
+    support_session_book(enquiry=enquiry, held_on=date(2026, 12, 3), by=officer)
+    enquiry_signpost_record(
+        enquiry=enquiry,
+        signpost=Signpost.objects.create(name="Test Health Service", category=SignpostCategory.WELLBEING, helps_with="Health"),
+        by=officer,
+    )
+
+    (row,) = collect(member)["enquiries"]
+
+    assert row["topic"] == "GMC enquiry or investigation" and row["about"] == "Me"
+    assert row["service"] == "Pastoral and professional support"
+    assert row["support_sessions"] == "2026-12-03" and row["signposted_to"] == "Test Health Service"
