@@ -20,12 +20,22 @@ class TopicsField(forms.MultipleChoiceField):
         super().__init__(choices=ALL_TOPIC_CHOICES, **kwargs)
 
 
+# Addresses under /enquiries/new/ that are not a service's form.
+RESERVED_SLUGS = {"due-time", "draft"}
+
+
 class SupportServiceForm(forms.ModelForm):
     topics = TopicsField(label="Topics", help_text="The topics members choose from on the service's form.")
 
     class Meta:
         model = SupportService
         fields = "__all__"
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError("This address is used by the portal already: choose another.")
+        return slug
 
 
 @admin.register(SupportService)
