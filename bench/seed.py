@@ -101,9 +101,9 @@ def _counters_follow_remaining_enquiries() -> None:
     """Wind each year's counter back to the highest reference still in use, so numbers stay five digits."""
     from django.db.models import Max
 
-    from enquiries.models import Enquiry, ReferenceCounter
+    from enquiries.models import Enquiry, ServiceReferenceCounter
 
-    for counter in ReferenceCounter.objects.all():
+    for counter in ServiceReferenceCounter.objects.filter(service__slug="leadership"):
         highest = Enquiry.objects.filter(reference__startswith=f"LMS-{counter.year}-").aggregate(m=Max("reference"))["m"]
         counter.last_number = int(highest.rsplit("-", 1)[1]) if highest else 0
         counter.save(update_fields=["last_number"])
@@ -187,20 +187,23 @@ def _number(rows, *, now) -> None:
     """Give the enquiries references in submission order, carrying on each year's counter."""
     from django.db import transaction
 
-    from enquiries.models import ReferenceCounter
+    from enquiries.models import ServiceReferenceCounter, SupportService
 
+    leadership = SupportService.objects.get(slug="leadership")
     rows.sort(key=lambda e: e["submitted_at"])
     with transaction.atomic():
         last: dict[int, int] = {}
         for enquiry in rows:
             year = enquiry["submitted_at"].astimezone(LONDON).year
             if year not in last:
-                counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
+                counter, _ = ServiceReferenceCounter.objects.select_for_update().get_or_create(
+                    service=leadership, year=year
+                )
                 last[year] = counter.last_number
             last[year] += 1
             enquiry["reference"] = f"LMS-{year}-{last[year]:05d}"
         for year, number in last.items():
-            ReferenceCounter.objects.filter(year=year).update(last_number=number)
+            ServiceReferenceCounter.objects.filter(service=leadership, year=year).update(last_number=number)
 
 
 def _insert_enquiries(rows: list[dict]) -> None:

@@ -17,9 +17,13 @@ from .models import (
     MESSAGE_MAX_LENGTH,
     PHONE_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
+    TOPIC_LABELS,
     URGENT_REASON_MAX_LENGTH,
+    About,
+    PastoralTopic,
     Scope,
     Sharing,
+    SupportService,
     Topic,
 )
 from .services import too_long_message
@@ -43,6 +47,22 @@ TOPIC_HINTS = {
     Topic.MERGER: "Joining with another practice, or taking one over.",
     Topic.RESILIENCE: "A sudden event that threatens services, such as losing several GPs or a building at once.",
     Topic.OTHER: "Anything else about leading or managing your practice.",
+}
+
+
+PASTORAL_TOPIC_HINTS = {
+    PastoralTopic.WELLBEING: "Stress, burnout, your own health, or something at home affecting work.",
+    PastoralTopic.GMC: "A letter from the GMC, a referral, an investigation or a hearing.",
+    PastoralTopic.PERFORMERS_LIST: "NHS England has raised a concern, or conditions, about your place on the performers list.",
+    PastoralTopic.RETURN_TO_WORK: "Coming back after illness, parental leave, a career break or suspension.",
+    PastoralTopic.REMEDIATION: "A remediation or development plan you have been asked to follow.",
+    PastoralTopic.COMPLAINT: "A patient complaint, a significant event or an inquest you are involved in.",
+    PastoralTopic.MEDIA: "A journalist has contacted you, or you are in the news or on social media.",
+    PastoralTopic.INDIVIDUAL_CONTRACT: "Your own contract of employment, job plan or pay as a salaried GP or locum.",
+}
+ABOUT_HINTS = {
+    About.SELF: "You would like support for yourself.",
+    About.COLLEAGUE: "You are worried about a colleague and would like advice on how to help them. You do not need to name them.",
 }
 
 
@@ -71,10 +91,15 @@ def limit(what: str, max_length: int):
     return validate
 
 
-def _topic_choices():
+def _topic_choices(service: SupportService | None = None):
+    values = service.topics if service is not None else Topic.values
+    hints = {**TOPIC_HINTS, **PASTORAL_TOPIC_HINTS} if service is None or service.for_person else TOPIC_HINTS
+    if service is not None and service.for_person:
+        hints = {**TOPIC_HINTS, **PASTORAL_TOPIC_HINTS, Topic.OTHER: "Anything else about you and your work."}
     return [
-        (topic.value, format_html('{}<span class="d-block form-text mt-0">{}</span>', topic.label, TOPIC_HINTS[topic]))
-        for topic in Topic
+        (value, format_html('{}<span class="d-block form-text mt-0">{}</span>', TOPIC_LABELS[value], hints.get(value, "")))
+        for value in values
+        if value in TOPIC_LABELS
     ]
 
 
@@ -200,17 +225,46 @@ class EnquiryForm(SharingFields):
     )
     # Set by the "send it again anyway" button on the page that shows a duplicate.
     send_again = forms.BooleanField(widget=forms.HiddenInput, required=False)
+    # Asked only by a service for a person (pastoral support).
+    about = forms.ChoiceField(
+        label="Who is this about?",
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Tell us whether this is about you or about a colleague you are worried about."},
+    )
 
     field_order = [
-        "practice", "scope", "topic", "summary", "details", "urgent", "urgent_reason",
+        "practice", "about", "scope", "topic", "summary", "details", "urgent", "urgent_reason",
         "preferred_contact_times", "contact_phone", "sharing", "shared_with",
     ]
 
-    def __init__(self, data=None, *args, practices, colleagues=None, **kwargs):
+    def __init__(self, data=None, *args, practices, colleagues=None, service: SupportService | None = None, **kwargs):
         super().__init__(without_nul(data), *args, **kwargs)
+        self.service = service
         self.set_colleagues(colleagues if colleagues is not None else User.objects.none())
-        self.fields["topic"].choices = _topic_choices()
-        self.fields["urgent"].label = f"This is urgent: we need to speak to someone {sla.urgent_promise()}"
+        self.fields["topic"].choices = _topic_choices(service)
+        targets = service.targets if service is not None else None
+        self.fields["urgent"].label = f"This is urgent: we need to speak to someone {sla.urgent_promise(targets)}"
+        if service is not None and service.for_person:
+            # Only ever seen by the sender: nothing to choose about sharing or scope.
+            for name in ("sharing", "shared_with", "scope"):
+                del self.fields[name]
+            self.fields["about"].choices = [
+                (value, format_html('{}<span class="d-block form-text mt-0">{}</span>', label, ABOUT_HINTS[value]))
+                for value, label in About.choices
+            ]
+            self.fields["about"].required = True
+            self.fields["about"].error_messages["required"] = (
+                "Tell us whether this is about you or about a colleague you are worried about."
+            )
+            self.fields["urgent"].help_text = "For example a GMC hearing or an interview with NHS England this week, or you feel you cannot carry on."
+            self.fields["details"].help_text = (
+                "What is happening and what help you would like. You do not need to give anyone's name. "
+                f"Up to {DETAILS_MAX_LENGTH:,} characters, about 3 pages."
+            )
+            self.fields["practice"].label = "Which practice do you work at?"
+        else:
+            del self.fields["about"]
         if len(practices) == 1:
             # One practice: nothing to choose, so don't ask.
             self.single_practice = practices[0]
@@ -221,7 +275,7 @@ class EnquiryForm(SharingFields):
         if not self.is_bound:
             self.initial.setdefault("submission_token", uuid.uuid4())
         pcns = {p.pcn.name for p in practices if p.pcn_id}
-        if len(pcns) == 1:
+        if len(pcns) == 1 and "scope" in self.fields:
             self.fields["scope"].choices = [
                 (Scope.PRACTICE, Scope.PRACTICE.label),
                 (Scope.PCN, f"{Scope.PCN.label} ({pcns.pop()})"),

@@ -1,11 +1,15 @@
+from datetime import time
+
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from members.models import PCN, Practice
+
+from . import sla
 
 
 class Topic(models.TextChoices):
@@ -21,6 +25,37 @@ class Topic(models.TextChoices):
     MERGER = "merger", "Merger or acquisition"
     RESILIENCE = "resilience", "Local Health Resilience Event"
     OTHER = "other", "Other"
+
+
+class PastoralTopic(models.TextChoices):
+    """The topics of Pastoral and professional support (issue 15)."""
+
+    WELLBEING = "wellbeing", "Health and wellbeing"
+    GMC = "gmc", "GMC enquiry or investigation"
+    PERFORMERS_LIST = "performers_list", "NHS England performers-list concern"
+    RETURN_TO_WORK = "return_to_work", "Returning to work"
+    REMEDIATION = "remediation", "Remediation"
+    COMPLAINT = "complaint", "Complaint or significant event"
+    MEDIA = "media", "Press or media enquiry"
+    INDIVIDUAL_CONTRACT = "individual_contract", "Contractual matter for an individual"
+    OTHER = "other", "Other"
+
+
+# Every topic any service may offer (a service lists the ones it offers).
+TOPIC_LABELS: dict[str, str] = {**dict(Topic.choices), **dict(PastoralTopic.choices)}
+ALL_TOPIC_CHOICES = list(TOPIC_LABELS.items())
+
+
+class Audience(models.TextChoices):
+    PRACTICE = "practice", "A practice (or its PCN)"
+    PERSON = "person", "A person"
+
+
+class About(models.TextChoices):
+    """Whom a request for a person is about."""
+
+    SELF = "self", "Me"
+    COLLEAGUE = "colleague", "A colleague I am worried about"
 
 
 class Scope(models.TextChoices):
@@ -74,15 +109,128 @@ TRIAGE_RANK = models.Case(
 )
 
 
+class SupportService(models.Model):
+    """One support service on the enquiry engine: its topics, promises and who works it.
+
+    Managed in the admin by the triage lead. Leadership and Management Support
+    and Pastoral and professional support are created by migration.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=40, unique=True, help_text="Part of the form's web address: /enquiries/new/<slug>/.")
+    reference_prefix = models.CharField(
+        max_length=4,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{2,4}$", "Use 2 to 4 capital letters, for example PPS.")],
+        help_text="Starts each reference, for example PPS in PPS-2026-00007.",
+    )
+    description = models.TextField(help_text="What the service offers, in words for members (shown on /support/).")
+    who_reads = models.TextField(
+        blank=True, help_text="Who at the LMC will read a request, shown on the form before the member writes."
+    )
+    crisis_contacts = models.TextField(
+        blank=True,
+        help_text="Shown on the form before the member writes: one contact a line, for example "
+        "'Samaritans: 116 123, free, day or night'.",
+    )
+    topics = models.JSONField(default=list, help_text="The topics members choose from, in order.")
+    standard_working_days = models.PositiveSmallIntegerField(
+        default=5,
+        validators=[MinValueValidator(1, "Allow at least 1 working day."), MaxValueValidator(30, "Allow 30 working days at most.")],
+        help_text="First contact by close of business on this working day after the request.",
+    )
+    urgent_hours = models.PositiveSmallIntegerField(
+        default=48,
+        validators=[MinValueValidator(1, "Allow at least 1 hour."), MaxValueValidator(240, "Allow 240 hours at most.")],
+        help_text="First contact within this many clock hours for an urgent request.",
+    )
+    close_of_business = models.TimeField(default=time(17, 0))
+    audience = models.CharField("for", max_length=10, choices=Audience, default=Audience.PRACTICE)
+    default_sharing = models.CharField(max_length=10, choices=Sharing, default=Sharing.ONLY_ME)
+    staff_group = models.ForeignKey(
+        "auth.Group",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="support_services",
+        help_text="Only members of this group see its requests. Empty: every member of LMC staff who works enquiries.",
+    )
+    reminder_email = models.EmailField(
+        blank=True, help_text="Inbox for new requests, reminders and overdue alerts. Empty: the LMC's triage inbox."
+    )
+    retention_years = models.PositiveSmallIntegerField(
+        default=6,
+        validators=[MinValueValidator(1, "Keep requests for at least 1 year after closing.")],
+        help_text="Whole years after a request is closed before its text and names are removed.",
+    )
+    session_allowance = models.PositiveSmallIntegerField(
+        default=6, help_text="Support sessions each request may have; the triage lead can raise it for one request."
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order on the support page.")
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(standard_working_days__gte=1), name="svc_working_days_positive"),
+            models.CheckConstraint(condition=Q(urgent_hours__gte=1), name="svc_urgent_hours_positive"),
+            models.CheckConstraint(condition=Q(retention_years__gte=1), name="svc_retention_at_least_a_year"),
+            # A service for a person is only ever seen by that person.
+            models.CheckConstraint(
+                condition=~Q(audience=Audience.PERSON) | Q(default_sharing=Sharing.ONLY_ME),
+                name="svc_person_only_me",
+                violation_error_message="A service for a person is only ever seen by that person: sharing must be 'Only me'.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def for_person(self) -> bool:
+        return self.audience == Audience.PERSON
+
+    @property
+    def targets(self) -> sla.Targets:
+        return sla.Targets(
+            working_days=self.standard_working_days,
+            urgent_hours=self.urgent_hours,
+            close_of_business=self.close_of_business,
+        )
+
+    def topic_choices(self) -> list[tuple[str, str]]:
+        return [(value, TOPIC_LABELS[value]) for value in self.topics if value in TOPIC_LABELS]
+
+    def crisis_contact_lines(self) -> list[str]:
+        return [line.strip() for line in self.crisis_contacts.splitlines() if line.strip()]
+
+    @property
+    def inbox(self) -> str:
+        from django.conf import settings as django_settings
+
+        return self.reminder_email or django_settings.LMC_TRIAGE_EMAIL
+
+
+def leadership_service_id() -> int | None:
+    """The default service of an enquiry made without one: Leadership and Management Support."""
+    return SupportService.objects.filter(slug="leadership").values_list("pk", flat=True).first()
+
+
 class Enquiry(models.Model):
-    """A confidential Leadership and Management Support enquiry from a practice."""
+    """A confidential request to one of the LMC's support services."""
 
     reference = models.CharField(max_length=16, unique=True, editable=False)
+    service = models.ForeignKey(
+        SupportService, on_delete=models.PROTECT, related_name="enquiries", default=leadership_service_id
+    )
+    # For a service for a person: whether it is about the sender or a colleague they are worried about.
+    about = models.CharField(max_length=10, choices=About, blank=True)
+    # Support sessions this request may have (from the service; the triage lead may raise it).
+    session_allowance = models.PositiveSmallIntegerField(default=0)
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="enquiries")
     scope = models.CharField(max_length=10, choices=Scope, default=Scope.PRACTICE)
     # The practice's PCN when the enquiry was made, for PCN-scope enquiries.
     pcn = models.ForeignKey(PCN, on_delete=models.PROTECT, null=True, blank=True, related_name="enquiries")
-    topic = models.CharField(max_length=30, choices=Topic)
+    topic = models.CharField(max_length=30, choices=ALL_TOPIC_CHOICES)
     urgent = models.BooleanField(default=False)
     urgent_reason = models.TextField(blank=True)
     summary = models.CharField(max_length=SUMMARY_MAX_LENGTH)
@@ -198,14 +346,18 @@ class Enquiry(models.Model):
         return f"{self.reference}: {self.summary}"
 
 
-class ReferenceCounter(models.Model):
-    """The last enquiry number used in a year; its row is locked to allocate the next."""
+class ServiceReferenceCounter(models.Model):
+    """The last reference number a service used in a year; its row is locked to allocate the next."""
 
-    year = models.PositiveSmallIntegerField(primary_key=True)
+    service = models.ForeignKey(SupportService, on_delete=models.PROTECT, related_name="reference_counters")
+    year = models.PositiveSmallIntegerField()
     last_number = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["service", "year"], name="refcounter_one_per_service_year")]
+
     def __str__(self) -> str:
-        return f"{self.year}: {self.last_number}"
+        return f"{self.service_id} {self.year}: {self.last_number}"
 
 
 # --- PCN support pause ---
@@ -523,3 +675,90 @@ class EnquiryDraft(models.Model):
 
     def __str__(self) -> str:
         return f"Draft enquiry by {self.author} ({self.updated_at:%d %b %Y %H:%M})"
+
+
+# --- Support sessions and signposting (services for a person) ---
+
+
+class SupportSession(models.Model):
+    """One dated support session on a request, counted against its allowance."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="support_sessions")
+    held_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["held_on", "pk"]
+        permissions = [("raise_session_allowance", "Can raise a request's support-session allowance")]
+
+    def __str__(self) -> str:
+        return f"Support session on {self.held_on:%d %b %Y}"
+
+
+class SignpostCategory(models.TextChoices):
+    LEGAL = "legal", "Legal"
+    HR = "hr", "HR and employment"
+    MDO = "mdo", "Medical defence organisations"
+    WELLBEING = "wellbeing", "Wellbeing and health"
+    REGULATORS = "regulators", "Regulators"
+    TRAINING = "training", "Training and education"
+    FINANCE = "finance", "Finance and accountancy"
+    BMA = "bma", "BMA and GPC"
+
+
+class Signpost(models.Model):
+    """An organisation the LMC points members to (it gives no legal or HR advice itself)."""
+
+    name = models.CharField(max_length=150, unique=True)
+    category = models.CharField(max_length=20, choices=SignpostCategory)
+    helps_with = models.TextField("what they help with")
+    phone = models.CharField("telephone", max_length=40, blank=True)
+    web = models.URLField("web address", blank=True)
+    email = models.EmailField(blank=True)
+    for_gps = models.BooleanField("for GPs", default=True)
+    for_practice_staff = models.BooleanField(default=False)
+    for_practices = models.BooleanField(default=False)
+    topics = models.JSONField(default=list, blank=True, help_text="Topics beside whose form it appears.")
+    topic_advice = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="One line shown beside the form, for example 'For legal advice, contact your medical defence organisation'.",
+    )
+
+    class Meta:
+        ordering = ["category", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(for_gps=True) | Q(for_practice_staff=True) | Q(for_practices=True),
+                name="signpost_for_someone",
+                violation_error_message="Say who it is for: GPs, practice staff or practices.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def who_for(self) -> str:
+        parts = [
+            label
+            for flag, label in [(self.for_gps, "GPs"), (self.for_practice_staff, "practice staff"), (self.for_practices, "practices")]
+            if flag
+        ]
+        return ", ".join(parts)
+
+
+class EnquirySignpost(models.Model):
+    """An officer pointed the member to an organisation: shown in the history and on the member's page."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="signposts")
+    signpost = models.ForeignKey(Signpost, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        verbose_name = "signposting"
+
+    def __str__(self) -> str:
+        return f"Signposted to {self.signpost.name}"

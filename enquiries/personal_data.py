@@ -14,14 +14,14 @@ from django.db.models import Q
 
 from members.models import User
 
-from .models import Enquiry, EnquiryDraft, EnquiryMessage, Scope, Sharing, Status, Topic
+from .models import TOPIC_LABELS, About, Enquiry, EnquiryDraft, EnquiryMessage, Scope, Sharing, Status
 
 
 def collect(user: User) -> dict[str, list[dict[str, Any]]]:
     enquiries = list(
         Enquiry.objects.filter(submitted_by=user)
-        .select_related("practice", "pcn")
-        .prefetch_related("shared_with")
+        .select_related("practice", "pcn", "service")
+        .prefetch_related("shared_with", "support_sessions", "signposts__signpost")
         .order_by("submitted_at", "pk")
     )
     references = {e.pk: e.reference for e in enquiries}
@@ -41,8 +41,10 @@ def collect(user: User) -> dict[str, list[dict[str, Any]]]:
             {
                 "reference": e.reference,
                 "practice": e.practice.name,
-                "about": Scope(e.scope).label + (f" ({e.pcn.name})" if e.pcn else ""),
-                "topic": Topic(e.topic).label,
+                "about": (About(e.about).label if e.about else "")
+                if e.service.for_person
+                else Scope(e.scope).label + (f" ({e.pcn.name})" if e.pcn else ""),
+                "topic": TOPIC_LABELS.get(e.topic, e.topic),
                 "urgent": e.urgent,
                 "why_urgent": e.urgent_reason,
                 "summary": e.summary,
@@ -64,6 +66,9 @@ def collect(user: User) -> dict[str, list[dict[str, Any]]]:
                 "outcome_written": e.outcome_published_at,
                 "chased": e.chased_at,
                 "closed": e.closed_at,
+                "service": e.service.name,
+                "support_sessions": ", ".join(f"{s.held_on:%Y-%m-%d}" for s in e.support_sessions.all()),
+                "signposted_to": ", ".join(r.signpost.name for r in e.signposts.all()),
             }
             for e in enquiries
         ],

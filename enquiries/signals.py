@@ -19,11 +19,12 @@ def personal_data_source(sender, **kwargs) -> PersonalDataSource:
 
 
 def demo_data_seed(sender, **kwargs) -> None:
-    """Seed the demo enquiries, then the data-protection demo that hangs off them."""
-    from . import demo, demo_data_protection
+    """Seed the demo enquiries, the data-protection demo that hangs off them, and pastoral support."""
+    from . import demo, demo_data_protection, demo_pastoral
 
     demo.seed()
     demo_data_protection.seed()
+    demo_pastoral.seed()
 
 
 def deactivation_warnings(sender, *, leaving, **kwargs) -> list[str]:

@@ -14,6 +14,7 @@ module imports no model of ours, so `enquiries.models` and every selector can
 import it without a cycle and it stays testable without a database.
 """
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -84,6 +85,20 @@ def urgent_hours() -> int:
     return int(_setting("LMC_URGENT_HOURS", 48))
 
 
+@dataclass(frozen=True)
+class Targets:
+    """A support service's first-contact promise (`SupportService.targets`)."""
+
+    working_days: int
+    urgent_hours: int
+    close_of_business: time
+
+
+def leadership_targets() -> Targets:
+    """Return the Leadership and Management Support targets from the settings (5 days, 48 h, 17:00)."""
+    return Targets(working_days=STANDARD_WORKING_DAYS, urgent_hours=urgent_hours(), close_of_business=close_of_business())
+
+
 @lru_cache(maxsize=64)
 def _bank_holidays(region: str, year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("GB", subdiv=region, years=year).keys())
@@ -123,20 +138,23 @@ def _require_aware(moment: datetime, name: str) -> None:
         raise ValueError(f"{name} must be timezone-aware, got naive {moment!r}")
 
 
-def first_contact_due(submitted_at: datetime, *, urgent: bool) -> datetime:
+def first_contact_due(submitted_at: datetime, *, urgent: bool, targets: Targets | None = None) -> datetime:
     """Return the moment first contact is due for an enquiry submitted at `submitted_at`.
 
-    Urgent: exactly LMC_URGENT_HOURS clock hours later (counted in UTC, so a
-    clock change does not stretch or shrink it). Standard: close of business on
-    the fifth working day strictly after the Europe/London calendar date of
-    submission. The result is aware, in Europe/London.
+    `targets` are the service's (default: Leadership and Management Support's,
+    from the settings). Urgent: exactly `targets.urgent_hours` clock hours
+    later (counted in UTC, so a clock change does not stretch or shrink it).
+    Standard: close of business on the `targets.working_days`-th working day
+    strictly after the Europe/London calendar date of submission. The result
+    is aware, in Europe/London.
     """
     _require_aware(submitted_at, "submitted_at")
+    targets = targets or leadership_targets()
     if urgent:
-        return (submitted_at.astimezone(UTC) + timedelta(hours=urgent_hours())).astimezone(LONDON)
+        return (submitted_at.astimezone(UTC) + timedelta(hours=targets.urgent_hours)).astimezone(LONDON)
     submitted_on = submitted_at.astimezone(LONDON).date()
-    due_on = add_working_days(submitted_on, STANDARD_WORKING_DAYS)
-    return datetime.combine(due_on, close_of_business(), tzinfo=LONDON)
+    due_on = add_working_days(submitted_on, targets.working_days)
+    return datetime.combine(due_on, targets.close_of_business, tzinfo=LONDON)
 
 
 def sla_state(
@@ -289,7 +307,15 @@ def sla_in_words(*, state: str, due: datetime | None, first_contact_at: datetime
     return f"overdue by {_span_in_words(now - due, due, now)}"
 
 
-def urgent_promise() -> str:
-    """Return the urgent first-contact promise in words: "within 48 hours" (from LMC_URGENT_HOURS)."""
-    hours = urgent_hours()
+def urgent_promise(targets: Targets | None = None) -> str:
+    """Return the urgent first-contact promise in words: "within 48 hours" (the service's, default LMC_URGENT_HOURS)."""
+    hours = targets.urgent_hours if targets else urgent_hours()
     return f"within {hours} hour{'' if hours == 1 else 's'}"
+
+
+def standard_promise(targets: Targets | None = None) -> str:
+    """Return the standard promise in words: "by 5pm on the 5th working day"."""
+    targets = targets or leadership_targets()
+    days = targets.working_days
+    due = datetime.combine(date(2000, 1, 1), targets.close_of_business, tzinfo=LONDON)
+    return f"within {days} working day{'' if days == 1 else 's'} (by {describe_time(due)})"

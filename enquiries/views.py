@@ -21,17 +21,23 @@ from members.selectors import practices_for_user
 from . import sla
 from .files import KINDS
 from .forms import EnquiryForm, MessageForm, SharingForm
-from .models import Enquiry, Scope
+from .models import TOPIC_LABELS, Enquiry, Scope, Sharing, SignpostCategory, SupportService
 from .selectors import (
     enquiry_draft_get_for_member,
     enquiry_file_get_for_member,
     enquiry_get_for_member,
     enquiry_list_for_member,
     enquiry_messages_for_member,
+    enquiry_sessions_for_member,
     enquiry_sharing_choices,
     enquiry_sharing_history_for_sender,
+    enquiry_signposts_for_member,
     enquiry_timeline_for_member,
     pcn_support_pause_current,
+    signpost_list,
+    signposts_by_topic,
+    support_service_get_by_slug,
+    support_service_list,
 )
 from .services import (
     EnquiryAlreadySent,
@@ -79,14 +85,14 @@ def enquiry_list(request):
     return render(request, "enquiries/list.html", {"page": page, "rows": rows})
 
 
-def _due_preview(*, urgent: bool, pcn_held: bool, now) -> dict:
+def _due_preview(*, urgent: bool, pcn_held: bool, now, service: SupportService | None = None) -> dict:
     """The promise shown on the form, from the same code that sets the due time on submit."""
     if pcn_held:
         return {
             "due_at": None,
             "text": "Support to PCNs is paused, so we will hold a PCN enquiry and tell you when we will contact you as soon as support resumes.",
         }
-    due_at = sla.first_contact_due(now, urgent=urgent)
+    due_at = sla.first_contact_due(now, urgent=urgent, targets=service.targets if service else None)
     words = sla.describe_due(due_at, now=now)
     if urgent:
         text = f"Urgent: if you send this now, an LMC officer will contact you {words}."
@@ -103,19 +109,65 @@ def _colleagues(user: User, practices) -> "list[User]":
     return User.objects.filter(pk__in=ids).order_by("first_name", "last_name", "email")
 
 
+def _service_or_404(slug: str) -> SupportService:
+    service = support_service_get_by_slug(slug=slug)
+    if service is None:
+        raise Http404("There is no such support service.")
+    return service
+
+
 @member_required
-def enquiry_submit_view(request):
+def support_services(request):
+    """The support services, what each offers and what it promises."""
+    rows = [
+        {
+            "service": service,
+            "standard": sla.standard_promise(service.targets),
+            "urgent": sla.urgent_promise(service.targets),
+        }
+        for service in support_service_list()
+    ]
+    return render(request, "enquiries/support.html", {"rows": rows})
+
+
+@member_required
+def signposting(request):
+    """The directory of organisations the LMC points members to, with a filter by category."""
+    category = request.GET.get("category", "")
+    if category not in SignpostCategory.values:
+        category = ""
+    return render(
+        request,
+        "enquiries/signposting.html",
+        {
+            "signposts": signpost_list(category=category),
+            "categories": SignpostCategory.choices,
+            "category": category,
+            "category_label": SignpostCategory(category).label if category else "",
+        },
+    )
+
+
+@member_required
+def enquiry_submit_view(request, slug: str = "leadership"):
+    service = _service_or_404(slug)
+    person = service.for_person
     practices = list(practices_for_user(user=request.user))
-    pause = pcn_support_pause_current()
+    pause = None if person else pcn_support_pause_current()
     draft = None
     initial = {}
-    if request.method != "POST":
+    # Drafts are kept for the practice form only: a request for a person is typed and sent in one go.
+    if request.method != "POST" and not person:
         draft = enquiry_draft_get_for_member(user=request.user)
         if draft is not None:
             initial = {key: value for key, value in draft.data.items() if key != "practice" or len(practices) > 1}
             initial["urgent"] = initial.get("urgent") in ("on", "true", "1", True)
     form = EnquiryForm(
-        request.POST or None, initial=initial, practices=practices, colleagues=_colleagues(request.user, practices)
+        request.POST or None,
+        initial=initial,
+        practices=practices,
+        colleagues=None if person else _colleagues(request.user, practices),
+        service=service,
     )
     if request.method == "POST" and "submission_token" in form.errors:
         form.renew_token()
@@ -123,9 +175,11 @@ def enquiry_submit_view(request):
         data = form.cleaned_data
         try:
             enquiry = enquiry_submit(
+                service=service.slug,
+                about=data.get("about", ""),
                 submitted_by=request.user,
                 practice=form.chosen_practice(),
-                scope=data["scope"],
+                scope=data.get("scope", Scope.PRACTICE),
                 topic=data["topic"],
                 urgent=data["urgent"],
                 urgent_reason=data["urgent_reason"],
@@ -134,8 +188,8 @@ def enquiry_submit_view(request):
                 preferred_contact_times=data["preferred_contact_times"],
                 contact_phone=data["contact_phone"],
                 submission_token=data["submission_token"],
-                sharing=data["sharing"],
-                shared_with=list(data["shared_with"]),
+                sharing=data.get("sharing", Sharing.ONLY_ME),
+                shared_with=list(data.get("shared_with") or []),
                 allow_duplicate=data["send_again"],
             )
         except EnquiryAlreadySent as already:
@@ -147,14 +201,23 @@ def enquiry_submit_view(request):
     now = timezone.now()
     urgent = form.is_bound and form.data.get("urgent") in ("on", "true", "1")
     pcn_held = pause is not None and form.is_bound and form.data.get("scope") == Scope.PCN
+    topics = signposts_by_topic(topics=service.topics)
+    chosen_topic = form.data.get("topic", "") if form.is_bound else ""
     context = {
         "form": form,
+        "service": service,
         "pause": pause,
-        "preview": _due_preview(urgent=urgent, pcn_held=pcn_held, now=now),
-        "standard_words": sla.describe_due(sla.first_contact_due(now, urgent=False), now=now),
-        "urgent_hours": sla.urgent_hours(),
+        "preview": _due_preview(urgent=urgent, pcn_held=pcn_held, now=now, service=service),
+        "standard_words": sla.describe_due(sla.first_contact_due(now, urgent=False, targets=service.targets), now=now),
+        "urgent_hours": service.urgent_hours,
+        "working_days": service.standard_working_days,
         "single_practice": form.single_practice,
         "draft": draft,
+        "topic_signposts": [
+            {"topic": topic, "label": TOPIC_LABELS[topic], "signposts": found, "open": topic == chosen_topic}
+            for topic, found in topics.items()
+            if found
+        ],
     }
     return render(request, "enquiries/submit.html", context)
 
@@ -175,6 +238,9 @@ def _already_sent(request, form: EnquiryForm, already: EnquiryAlreadySent):
         "resend": sorted((key, value) for key in resend for value in resend.getlist(key) if key != "submission_token"),
         "new_token": uuid.uuid4(),
         "sent_words": sla.describe_moment(already.enquiry.submitted_at),
+        "submit_url": reverse("enquiries:submit_service", kwargs={"slug": form.service.slug})
+        if form.service is not None
+        else reverse("enquiries:submit"),
     }
     return render(request, "enquiries/already_sent.html", context)
 
@@ -191,10 +257,11 @@ def _add_service_errors(form: EnquiryForm, error: ValidationError) -> None:
 @require_GET
 def due_preview(request):
     """JSON for the form: when we promise to contact them if they send it now."""
+    service = _service_or_404(request.GET.get("service") or "leadership")
     pause = pcn_support_pause_current()
     urgent = request.GET.get("urgent") in ("1", "true", "on")
-    pcn_held = pause is not None and request.GET.get("scope") == Scope.PCN
-    return JsonResponse(_due_preview(urgent=urgent, pcn_held=pcn_held, now=timezone.now()))
+    pcn_held = not service.for_person and pause is not None and request.GET.get("scope") == Scope.PCN
+    return JsonResponse(_due_preview(urgent=urgent, pcn_held=pcn_held, now=timezone.now(), service=service))
 
 
 def _enquiry_or_404(request, reference: str) -> Enquiry:
@@ -220,7 +287,9 @@ def _detail_context(request, enquiry: Enquiry, *, message_form=None, sharing_for
     state = _state(enquiry, now=now)
     is_submitter = enquiry.submitted_by_id == request.user.pk
     shared_with = list(enquiry.shared_with.order_by("first_name", "last_name", "email"))
-    if is_submitter and sharing_form is None:
+    if enquiry.service.for_person:
+        sharing_form = None  # only ever the sender's: nothing to change
+    elif is_submitter and sharing_form is None:
         sharing_form = SharingForm(initial={"sharing": enquiry.sharing, "shared_with": shared_with})
     if sharing_form is not None:
         sharing_form.set_colleagues(enquiry_sharing_choices(practice_id=enquiry.practice_id, sender=request.user))
@@ -242,11 +311,13 @@ def _detail_context(request, enquiry: Enquiry, *, message_form=None, sharing_for
         "sharing_words": sharing_in_words(sharing=enquiry.sharing, shared_with=shared_with)
         if is_submitter
         else ("Everyone at the practice" if enquiry.sharing == "practice" else "The sender and colleagues they named"),
-        "sharing_form": sharing_form if is_submitter else None,
+        "sharing_form": sharing_form if is_submitter and not enquiry.service.for_person else None,
         "sharing_history": enquiry_sharing_history_for_sender(enquiry=enquiry) if is_submitter else [],
         "conversation": enquiry_messages_for_member(enquiry=enquiry),
         "message_form": message_form or MessageForm(),
         "can_write": enquiry.status != "closed" and enquiry.anonymised_at is None,
+        "signposted": enquiry_signposts_for_member(enquiry=enquiry),
+        "sessions": enquiry_sessions_for_member(enquiry=enquiry) if enquiry.service.for_person else [],
         "plan_words": sla.describe_moment(enquiry.plan_published_at) if enquiry.plan_published_at else "",
         "outcome_words": sla.describe_moment(enquiry.outcome_published_at) if enquiry.outcome_published_at else "",
     }

@@ -15,6 +15,7 @@ urlpatterns = [
     path(settings.LMC_ADMIN_PATH, admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("enquiries/", include("enquiries.urls")),
+    path("support/", include("enquiries.support_urls")),
     path("levies/", include("levies.urls")),
     path("programme/", include("programmes.urls")),
     path("account/your-data/", include("privacy.urls")),

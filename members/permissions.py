@@ -17,13 +17,14 @@ groups' rights live beside the models they concern. The group names live in
 them from this module.
 """
 
-from .groups import LEVY_ADMIN, OFFICERS, PROGRAMME_ADMIN, STAFF_GROUPS, TRIAGE_LEAD
+from .groups import LEVY_ADMIN, OFFICERS, PASTORAL_SUPPORT, PROGRAMME_ADMIN, STAFF_GROUPS, TRIAGE_LEAD
 
 __all__ = [
     "OFFICERS",
     "TRIAGE_LEAD",
     "LEVY_ADMIN",
     "PROGRAMME_ADMIN",
+    "PASTORAL_SUPPORT",
     "STAFF_GROUPS",
     "MOVED_PERMISSIONS",
     "ensure_permissions",

@@ -29,7 +29,7 @@ from tests.programmes.factories import (
     manager,
 )
 
-MEMBER_NAMESPACES = {"members", "privacy", "enquiries", "levies", "programmes", "voice"}
+MEMBER_NAMESPACES = {"members", "privacy", "enquiries", "support", "levies", "programmes", "voice"}
 PROJECT_APPS = {"members", "privacy", "enquiries", "levies", "programmes", "mail", "voice"}
 
 EXEMPT = {
@@ -37,6 +37,7 @@ EXEMPT = {
     "members:staff_mfa_required": "static advice for staff; shows no data",
     "members:accept_invitation": "a one-time token link for an invited person; tested in tests/members/test_invitations.py",
     "programmes:session_book": "sessions belong to the LMC, not a practice; who may book is tested in tests/programmes/test_booking.py",
+    "enquiries:submit_service": "a support service's form: services belong to the LMC, not a practice; tested in tests/enquiries/test_pastoral_pages.py",
 }
 
 
@@ -48,6 +49,13 @@ class Target:
 
 def _enquiry(practice_b) -> Target:
     enquiry = EnquiryFactory(practice=practice_b, summary="Partners cannot agree the drawings")
+    return Target({"reference": enquiry.reference}, [enquiry.reference, enquiry.summary])
+
+
+def _pastoral_request(practice_b) -> Target:
+    from tests.enquiries.factories import PastoralEnquiryFactory
+
+    enquiry = PastoralEnquiryFactory(practice=practice_b, summary="Frightened about the GMC letter")
     return Target({"reference": enquiry.reference}, [enquiry.reference, enquiry.summary])
 
 
@@ -223,7 +231,7 @@ def _missing_kwargs(kwargs: dict) -> dict:
 def test_pages_without_an_object_show_a_member_nothing_of_another_practice(client, member, url_name):
     practice_b = PracticeFactory(name="Practice Bee Surgery", ods_code="B99999")
     secrets = [practice_b.name, practice_b.ods_code]
-    for builder in {_enquiry, _booking, _review, _voice_survey}:
+    for builder in {_enquiry, _pastoral_request, _booking, _review, _voice_survey}:
         secrets += builder(practice_b).secrets
     client.force_login(member)
     before_b = {label: rows for label, rows in database_snapshot().items()}

@@ -67,6 +67,8 @@ def test_every_member_page_is_sent_with_no_store(client, practice, member, url_n
     elif url_name == "programmes:cohort_enrol":
         kwargs = BUILDERS[url_name](practice).kwargs
         user = gp(practice=practice)
+    elif url_name == "enquiries:submit_service":
+        kwargs, user = {"slug": "pastoral"}, member
     elif url_name in BUILDERS:
         kwargs = BUILDERS[url_name](practice).kwargs
         user = _owner(url_name, kwargs)

@@ -1,3 +1,3 @@
 """Django admin for enquiries: the triage dashboard, the PCN support pause and data protection."""
 
-from . import conflicts, data_protection, pause, triage  # noqa: F401
+from . import conflicts, data_protection, pause, services, triage  # noqa: F401

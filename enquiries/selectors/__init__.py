@@ -6,9 +6,11 @@ package's interface in one place.
 
 from .data_protection import (
     enquiries_past_retention,
+    enquiry_retention_years,
     enquiry_subject_access_refusal,
     restricted_enquiries_orphaned_by,
     restriction_officer_choices,
+    retention_years_by_service,
     retention_years_by_topic,
 )
 from .member import (
@@ -40,6 +42,14 @@ from .staff import (
     support_overview_per_officer,
     support_overview_per_topic,
 )
+from .support import (
+    enquiry_sessions_for_member,
+    enquiry_signposts_for_member,
+    signpost_list,
+    signposts_by_topic,
+    support_service_get_by_slug,
+    support_service_list,
+)
 from .visibility import (
     enquiries_conflicted_for,
     enquiries_visible_to_staff,
@@ -55,6 +65,8 @@ __all__ = [
     "enquiry_subject_access_refusal",
     "restriction_officer_choices",
     "retention_years_by_topic",
+    "retention_years_by_service",
+    "enquiry_retention_years",
     "enquiries_past_retention",
     "TimelineEntry",
     "enquiry_draft_get_for_member",
@@ -79,6 +91,12 @@ __all__ = [
     "support_overview_compliance",
     "support_overview_per_topic",
     "TRIAGE_ORDERING",
+    "support_service_list",
+    "support_service_get_by_slug",
+    "signpost_list",
+    "signposts_by_topic",
+    "enquiry_signposts_for_member",
+    "enquiry_sessions_for_member",
     "enquiries_visible_to_staff",
     "enquiry_is_visible_to_staff",
     "officer_is_conflicted_with",

@@ -14,7 +14,7 @@ from django.utils import timezone
 from members.groups import OFFICERS, TRIAGE_LEAD
 from members.models import User
 
-from ..models import Enquiry, RetentionPolicy, Status, Topic
+from ..models import Enquiry, RetentionPolicy, Status, SupportService, Topic
 from ..retention import add_years
 from .visibility import enquiries_visible_to_staff
 
@@ -23,6 +23,8 @@ __all__ = [
     "enquiry_subject_access_refusal",
     "restriction_officer_choices",
     "retention_years_by_topic",
+    "retention_years_by_service",
+    "enquiry_retention_years",
     "enquiries_past_retention",
 ]
 
@@ -70,11 +72,46 @@ def retention_years_by_topic() -> dict[str, int]:
     return years
 
 
+# The service whose retention is set per topic (RetentionPolicy); every other
+# service keeps its requests for its own `retention_years`.
+TOPIC_RETENTION_SERVICE = "leadership"
+
+
+def retention_years_by_service() -> dict[int, int]:
+    """Return, for every service except Leadership, the whole years after closing its requests keep their text."""
+    return dict(
+        SupportService.objects.exclude(slug=TOPIC_RETENTION_SERVICE).values_list("pk", "retention_years")
+    )
+
+
+def enquiry_retention_years(
+    *, service_id: int, topic: str, by_topic: dict[str, int], by_service: dict[int, int]
+) -> int:
+    """Return how many years after closing this enquiry keeps its text: its service's, or Leadership's topic policy."""
+    if service_id in by_service:
+        return by_service[service_id]
+    return by_topic.get(topic, settings.LMC_RETENTION_YEARS_DEFAULT)
+
+
 def enquiries_past_retention(*, now: datetime | None = None, years: dict[str, int] | None = None) -> QuerySet[Enquiry]:
-    """Return closed, not yet anonymised enquiries whose retention period has ended by `now`."""
+    """Return closed, not yet anonymised enquiries whose retention period has ended by `now`.
+
+    Leadership's requests by their topic's policy (`years`), every other
+    service's by the service's own retention period.
+    """
     now = now or timezone.now()
     years = years if years is not None else retention_years_by_topic()
-    past = reduce(or_, (Q(topic=topic, closed_at__lte=add_years(now, -n)) for topic, n in years.items()))
+    by_service = retention_years_by_service()
+    past = reduce(
+        or_,
+        [
+            *(
+                Q(topic=topic, closed_at__lte=add_years(now, -n)) & ~Q(service_id__in=list(by_service))
+                for topic, n in years.items()
+            ),
+            *(Q(service_id=pk, closed_at__lte=add_years(now, -n)) for pk, n in by_service.items()),
+        ],
+    )
     return (
         Enquiry.objects.filter(past, status=Status.CLOSED, anonymised_at__isnull=True)
         .select_related("practice")

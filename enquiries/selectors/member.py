@@ -2,7 +2,8 @@
 
 A member sees an enquiry of a practice they actively belong to when they sent
 it, when it is shared with everyone at the practice, or when its sender named
-them. Every member-facing read (lists, counts, the detail page, messages,
+them. A request to a service for a person (pastoral support) is seen by its
+sender only, whatever its sharing says. Every member-facing read (lists, counts, the detail page, messages,
 files, emails to members) goes through `enquiry_list_for_member` or
 `enquiry_member_readers`, which apply that one rule.
 """
@@ -16,7 +17,17 @@ from members.models import Membership, User
 from members.selectors import practices_for_user
 
 from .. import sla
-from ..models import OPEN_STATUSES, Enquiry, EnquiryDraft, EnquiryFile, EnquiryMessage, PcnSupportPause, Sharing, Status
+from ..models import (
+    OPEN_STATUSES,
+    Audience,
+    Enquiry,
+    EnquiryDraft,
+    EnquiryFile,
+    EnquiryMessage,
+    PcnSupportPause,
+    Sharing,
+    Status,
+)
 
 __all__ = [
     "TimelineEntry",
@@ -62,7 +73,8 @@ class TimelineEntry:
 def _may_see(user: User) -> Q:
     """The sharing part of the rule: sent by them, shared with the practice, or naming them."""
     named = Exists(Enquiry.shared_with.through.objects.filter(enquiry_id=OuterRef("pk"), user_id=user.pk))
-    return Q(submitted_by_id=user.pk) | Q(sharing=Sharing.PRACTICE) | (Q(sharing=Sharing.NAMED) & Q(named))
+    shared = Q(sharing=Sharing.PRACTICE) | (Q(sharing=Sharing.NAMED) & Q(named))
+    return Q(submitted_by_id=user.pk) | (shared & ~Q(service__audience=Audience.PERSON))
 
 
 def enquiry_list_for_member(*, user: User) -> QuerySet[Enquiry]:
@@ -78,7 +90,7 @@ def enquiry_list_for_member(*, user: User) -> QuerySet[Enquiry]:
     return (
         Enquiry.objects.filter(practice__in=practice_ids)
         .filter(_may_see(user))
-        .select_related("practice", "submitted_by", "pcn")
+        .select_related("practice", "submitted_by", "pcn", "service")
         .order_by("-submitted_at", "-pk")
     )
 

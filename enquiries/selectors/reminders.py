@@ -22,7 +22,7 @@ def _awaiting_without(kind: str) -> QuerySet[Enquiry]:
     return (
         Enquiry.objects.filter(status__in=AWAITING_FIRST_CONTACT, first_contact_at__isnull=True)
         .filter(~Exists(Reminder.objects.filter(enquiry=OuterRef("pk"), kind=kind)))
-        .select_related("practice", "assigned_to")
+        .select_related("practice", "assigned_to", "service")
         .order_by("first_contact_due_at", "pk")
     )
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from members.models import User
 
-from ..models import TRIAGE_RANK, Enquiry, Status, Topic
+from ..models import ALL_TOPIC_CHOICES, TRIAGE_RANK, Enquiry, Status
 from ..sla import SLA_STATE_LABELS, SlaState, sla_state_annotation
 from .visibility import enquiries_visible_to_staff
 
@@ -149,8 +149,8 @@ def support_overview_per_topic(*, enquiries: QuerySet[Enquiry], now: datetime, m
         .values_list("topic", "n")
     )
     return {
-        "labels": [label for _, label in Topic.choices],
-        "counts": [topic_counts.get(value, 0) for value, _ in Topic.choices],
+        "labels": [label for _, label in ALL_TOPIC_CHOICES],
+        "counts": [topic_counts.get(value, 0) for value, _ in ALL_TOPIC_CHOICES],
     }
 
 

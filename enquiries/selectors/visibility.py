@@ -2,9 +2,10 @@
 
 An enquiry is visible to a staff user only when all three allow it:
 
-1. its support service's staff group (issue 15 brings services; until then
-   every enquiry is Leadership and Management Support, which every officer
-   may see: `_service_group_allows` is where the group check plugs in);
+1. its support service's staff group: a service with a group (Pastoral and
+   professional support: "Pastoral support") is seen only by that group's
+   members; a service without one by every member of staff who works
+   enquiries;
 2. its restriction (when officers are named on it, only they see it);
 3. conflicts of interest: nobody sees an enquiry of a practice they are
    conflicted with, automatically through their own active membership there,
@@ -28,7 +29,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from members.models import Membership, User
 from members.permissions import OFFICERS, TRIAGE_LEAD
 
-from ..models import OPEN_STATUSES, ConflictOfInterest, Enquiry
+from ..models import OPEN_STATUSES, ConflictOfInterest, Enquiry, SupportService
 
 __all__ = [
     "enquiries_visible_to_staff",
@@ -58,9 +59,17 @@ def _conflict(*, user_id: Any, practice_id: Any, enquiry_pcn_id: Any = None) -> 
     return Q(Exists(membership)) | Q(Exists(conflicts))
 
 
+def _service_group_q(*, user_id: Any, service_id: Any) -> Q:
+    """A filter true when `user_id` may see the requests of service `service_id` (values or outer references)."""
+    allowed = SupportService.objects.filter(pk=service_id).filter(
+        Q(staff_group__isnull=True) | Q(staff_group__user=user_id)
+    )
+    return Q(Exists(allowed))
+
+
 def _service_group_allows(user: User) -> Q:
-    """The support service's staff group. Issue 15 plugs the per-service group in here; today it allows all."""
-    return Q()
+    """The support service's staff group: its members only, or everyone when the service has none."""
+    return _service_group_q(user_id=user.pk, service_id=OuterRef("service_id"))
 
 
 def _restriction_allows(user_id: Any) -> Q:
@@ -106,10 +115,12 @@ def officer_is_conflicted_with(*, officer: User, enquiry: Enquiry) -> bool:
 
 
 def officers_without_conflict(*, enquiries: Iterable[Enquiry]) -> QuerySet[User]:
-    """Return the active officers and triage leads conflicted with none of `enquiries` (the assign list)."""
+    """Return the active officers and triage leads conflicted with none of `enquiries` and in their services' groups (the assign list)."""
     officers = User.objects.filter(is_active=True, is_staff=True, groups__name__in=[OFFICERS, TRIAGE_LEAD])
     for enquiry in enquiries:
-        officers = officers.exclude(_officers_conflicted_with(enquiry))
+        officers = officers.exclude(_officers_conflicted_with(enquiry)).filter(
+            _service_group_q(user_id=OuterRef("pk"), service_id=enquiry.service_id)
+        )
     return officers.distinct().order_by("first_name", "last_name", "email")
 
 
@@ -117,8 +128,9 @@ def unconflicted_officer_exists() -> Exists:
     """Return an expression over enquiries: whether some active LMC officer may still work it.
 
     An active member of the LMC officers group (who work enquiries; a triage
-    lead who is also an officer counts) who is not conflicted with the
-    practice and, if the enquiry is restricted, is named on it. When there is
+    lead who is also an officer counts) who is in the service's staff group,
+    is not conflicted with the practice and, if the enquiry is restricted, is
+    named on it. When there is
     none, only a triage lead outside the officers group or an administrator
     can still see the enquiry, and they are the ones to arrange cover.
     """
@@ -128,6 +140,7 @@ def unconflicted_officer_exists() -> Exists:
     return Exists(
         User.objects.filter(
             ~_conflict(user_id=OuterRef("pk"), practice_id=practice, enquiry_pcn_id=pcn),
+            _service_group_q(user_id=OuterRef("pk"), service_id=OuterRef(OuterRef("service_id"))),
             ~Q(restricted) | Q(named),
             is_active=True,
             is_staff=True,

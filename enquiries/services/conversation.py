@@ -49,6 +49,7 @@ __all__ = [
     "enquiry_sharing_change",
     "enquiry_sharing_check",
     "sharing_in_words",
+    "PERSON_ONLY_ME_MESSAGE",
 ]
 
 logger = logging.getLogger(__name__)
@@ -90,6 +91,10 @@ def _name(user: User | None) -> str:
 
 
 # --- Who sees an enquiry ---------------------------------------------------------
+
+
+# Said when anyone tries to widen who sees a request to a service for a person.
+PERSON_ONLY_ME_MESSAGE = "Only you can ever see a request for pastoral and professional support."
 
 
 def sharing_in_words(*, sharing: str, shared_with: Iterable[User] = ()) -> str:
@@ -140,6 +145,8 @@ def enquiry_sharing_change(
     enquiry = Enquiry.objects.select_for_update().get(pk=enquiry.pk)
     if enquiry.submitted_by_id != by.pk:
         raise ValidationError("Only the person who sent this enquiry can change who sees it.")
+    if enquiry.service.for_person and sharing != Sharing.ONLY_ME:
+        raise ValidationError({"sharing": PERSON_ONLY_ME_MESSAGE})
     named = enquiry_sharing_check(practice=enquiry.practice, sender=by, sharing=sharing, shared_with=shared_with)
     enquiry.sharing = sharing
     enquiry.full_clean()
@@ -268,11 +275,12 @@ def _queue_message_notices(*, message: EnquiryMessage, enquiry: Enquiry) -> None
                 )
         return
     officer = enquiry.assigned_to
-    to = officer.email if officer is not None and officer.is_active and officer.email else settings.LMC_TRIAGE_EMAIL
+    inbox = enquiry.service.inbox
+    to = officer.email if officer is not None and officer.is_active and officer.email else inbox
     email_queue(
         to=[to],
         template="enquiries/email/message_to_lmc",
-        context={"enquiry": enquiry, "assigned": to != settings.LMC_TRIAGE_EMAIL, "link": _admin_link(enquiry)},
+        context={"enquiry": enquiry, "assigned": to != inbox, "link": _admin_link(enquiry)},
         dedupe_key=f"enquiry-message:{message.pk}:lmc",
     )
 
@@ -328,7 +336,7 @@ def enquiry_chase(*, enquiry: Enquiry, by: User, now: datetime | None = None) ->
             return False
         enquiry.chased_at = now
         save_with_history(enquiry, by=by, at=now, reason="Chased by the practice: first contact is overdue")
-        recipients = [settings.LMC_TRIAGE_EMAIL]
+        recipients = [enquiry.service.inbox]
         if enquiry.assigned_to is not None and enquiry.assigned_to.is_active and enquiry.assigned_to.email:
             recipients.append(enquiry.assigned_to.email)
         for address in dict.fromkeys(recipients):

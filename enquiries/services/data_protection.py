@@ -22,11 +22,13 @@ from members.client_ip import client_ip
 from members.models import User
 
 from ..history import save_with_history
-from ..models import AccessAction, Enquiry, EnquiryAccess, Topic
+from ..models import TOPIC_LABELS, AccessAction, Enquiry, EnquiryAccess
 from ..retention import add_years
 from ..selectors.data_protection import (
     enquiries_past_retention,
+    enquiry_retention_years,
     restriction_officer_choices,
+    retention_years_by_service,
     retention_years_by_topic,
 )
 from ..selectors.visibility import enquiry_is_visible_to_staff, officer_is_conflicted_with
@@ -171,7 +173,7 @@ class AnonymisationCandidate:
 
     def describe(self) -> str:
         return (
-            f"{self.reference} ({Topic(self.topic).label}): closed {timezone.localtime(self.closed_at):%d %b %Y}, "
+            f"{self.reference} ({TOPIC_LABELS.get(self.topic, self.topic)}): closed {timezone.localtime(self.closed_at):%d %b %Y}, "
             f"kept {self.retention_years} years, due {timezone.localtime(self.due_at):%d %b %Y}"
         )
 
@@ -185,12 +187,19 @@ def enquiries_anonymise_due(*, now: datetime | None = None, dry_run: bool = Fals
     """
     now = now or timezone.now()
     years = retention_years_by_topic()
+    by_service = retention_years_by_service()
     candidates = [
         AnonymisationCandidate(
-            enquiry_id=pk, reference=reference, topic=topic, closed_at=closed_at, retention_years=years[topic]
+            enquiry_id=pk,
+            reference=reference,
+            topic=topic,
+            closed_at=closed_at,
+            retention_years=enquiry_retention_years(
+                service_id=service_id, topic=topic, by_topic=years, by_service=by_service
+            ),
         )
-        for pk, reference, topic, closed_at in enquiries_past_retention(now=now, years=years).values_list(
-            "pk", "reference", "topic", "closed_at"
+        for pk, reference, topic, closed_at, service_id in enquiries_past_retention(now=now, years=years).values_list(
+            "pk", "reference", "topic", "closed_at", "service_id"
         )
         if closed_at is not None  # past retention means closed; says so to the type checker
     ]

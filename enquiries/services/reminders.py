@@ -62,11 +62,12 @@ class ReminderSweep:
 
 
 def reminder_recipient(*, enquiry: Enquiry, kind: str) -> str:
-    """Return who gets a reminder: the assigned officer for due-soon, otherwise the triage inbox.
+    """Return who gets a reminder: the assigned officer for due-soon, otherwise the service's inbox.
 
     An officer who may no longer see the enquiry (a conflict of interest that
     arose after assignment, say a new membership there, or a restriction
-    without them) is never reminded about it: the triage inbox is, instead.
+    without them) is never reminded about it: the service's inbox is, instead
+    (`SupportService.inbox`: its reminder email, or LMC_TRIAGE_EMAIL).
     """
     officer = enquiry.assigned_to
     if (
@@ -77,7 +78,7 @@ def reminder_recipient(*, enquiry: Enquiry, kind: str) -> str:
         and enquiry_is_visible_to_staff(user=officer, enquiry=enquiry)
     ):
         return officer.email
-    return settings.LMC_TRIAGE_EMAIL
+    return enquiry.service.inbox
 
 
 def reminder_claim(*, enquiry: Enquiry, kind: str, now: datetime) -> Reminder | None:
@@ -93,7 +94,7 @@ def reminder_claim(*, enquiry: Enquiry, kind: str, now: datetime) -> Reminder | 
         "enquiry": enquiry,
         "due_at": timezone.localtime(due_at),
         "admin_url": _admin_url(enquiry),
-        "urgent_hours": settings.LMC_URGENT_HOURS,
+        "urgent_hours": enquiry.service.urgent_hours,
     }
     try:
         with transaction.atomic(durable=True):

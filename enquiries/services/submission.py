@@ -23,21 +23,23 @@ from ..models import (
     PHONE_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
     URGENT_REASON_MAX_LENGTH,
+    About,
     Enquiry,
     EnquiryDraft,
     PcnSupportPause,
-    ReferenceCounter,
     Scope,
+    ServiceReferenceCounter,
     Sharing,
     Status,
-    Topic,
+    SupportService,
 )
 from ..selectors.member import enquiry_list_for_member, enquiry_recent_duplicate, pcn_support_pause_current
-from .conversation import enquiry_sharing_check
+from .conversation import PERSON_ONLY_ME_MESSAGE, enquiry_sharing_check
 
 __all__ = [
     "DUPLICATE_WINDOW",
     "EnquiryAlreadySent",
+    "support_service_get",
     "too_long_message",
     "enquiry_submit",
     "pcn_support_pause",
@@ -88,16 +90,35 @@ def too_long_message(*, what: str, limit: int, length: int) -> str:
 
 
 def _check(
-    *, submitted_by, practice, scope, topic, urgent, urgent_reason, summary, details, preferred_contact_times, contact_phone
+    *,
+    service: SupportService,
+    submitted_by,
+    practice,
+    scope,
+    topic,
+    about,
+    urgent,
+    urgent_reason,
+    summary,
+    details,
+    preferred_contact_times,
+    contact_phone,
 ) -> None:
     errors: dict[str, str] = {}
+    if service.for_person:
+        if scope != Scope.PRACTICE:
+            errors["scope"] = "A request for yourself or a colleague is not made for a PCN."
+        if about not in About.values:
+            errors["about"] = "Tell us whether this is about you or about a colleague you are worried about."
+    elif about:
+        errors["about"] = "This service helps practices, not one person: leave this question unanswered."
     if practice is None or not practices_for_user(user=submitted_by).filter(pk=practice.pk).exists():
         errors["practice"] = "Choose one of your own practices."
     if scope not in Scope.values:
         errors["scope"] = "Choose whether this is about your practice or your PCN."
     elif scope == Scope.PCN and practice is not None and practice.pcn_id is None:
         errors["scope"] = "We do not have your practice in a PCN. Choose 'Our practice', or contact the LMC to update your PCN."
-    if topic not in Topic.values:
+    if topic not in service.topics:
         errors["topic"] = "Choose what your enquiry is about."
     if urgent and not urgent_reason.strip():
         errors["urgent_reason"] = "Tell us why this is urgent, or untick 'This is urgent'."
@@ -118,20 +139,35 @@ def _check(
         raise ValidationError(errors)
 
 
-def _lock_counter(*, year: int) -> ReferenceCounter:
-    """Return the year's reference counter, locked until the transaction ends.
+def _lock_counter(*, service: SupportService, year: int) -> ServiceReferenceCounter:
+    """Return the service's reference counter for the year, locked until the transaction ends.
 
-    Every submission in the year queues here, which also serialises the check
-    for a repeated submission token.
+    Every submission to the service in the year queues here, which also
+    serialises the check for a repeated submission token. The first
+    submission of a year creates the row; two racing to create it meet the
+    unique constraint, and the loser retries in a savepoint and locks the
+    winner's row.
     """
-    counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
+    try:
+        with transaction.atomic():
+            counter, _ = ServiceReferenceCounter.objects.select_for_update().get_or_create(service=service, year=year)
+    except IntegrityError:
+        counter = ServiceReferenceCounter.objects.select_for_update().get(service=service, year=year)
     return counter
 
 
-def _next_reference(counter: ReferenceCounter) -> str:
+def _next_reference(counter: ServiceReferenceCounter, *, prefix: str) -> str:
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
-    return f"LMS-{counter.year}-{counter.last_number:05d}"
+    return f"{prefix}-{counter.year}-{counter.last_number:05d}"
+
+
+def support_service_get(*, slug: str) -> SupportService:
+    """Return the service with this slug; raise ValidationError if there is none."""
+    service = SupportService.objects.filter(slug=slug).select_related("staff_group").first()
+    if service is None:
+        raise ValidationError("There is no such support service.")
+    return service
 
 
 def _absolute(path: str) -> str:
@@ -155,9 +191,9 @@ def _queue_submission_emails(*, enquiry: Enquiry, pause: PcnSupportPause | None,
             context={"enquiry": enquiry, "due_words": due_words, "pause": pause, "link": _member_link(enquiry)},
             dedupe_key=f"enquiry-ack:{enquiry.pk}",
         )
-    # The triage inbox is shared: reference, topic and urgency only, and a link.
+    # The service's inbox is shared: reference, topic and urgency only, and a link.
     email_queue(
-        to=[settings.LMC_TRIAGE_EMAIL],
+        to=[enquiry.service.inbox],
         template="enquiries/email/triage_notice",
         context={"enquiry": enquiry, "due_words": due_words, "link": _admin_link(enquiry)},
         dedupe_key=f"enquiry-new:{enquiry.pk}",
@@ -180,9 +216,17 @@ def enquiry_submit(
     sharing: str = Sharing.ONLY_ME,
     shared_with: Iterable[User] = (),
     allow_duplicate: bool = False,
+    service: str = "leadership",
+    about: str = "",
     now: datetime | None = None,
 ) -> Enquiry:
     """Record a member's enquiry, start its first-contact clock and queue the emails.
+
+    `service` is the support service's slug (Leadership and Management
+    Support by default); its topics and first-contact targets apply. A
+    request to a service for a person (pastoral support) is always seen only
+    by its sender: any other `sharing` is refused, and `about` (self or
+    colleague) is required.
 
     Raise ValidationError (keyed by form field) for bad input, a practice the
     user does not belong to, or a named colleague who is not a member of that
@@ -200,9 +244,13 @@ def enquiry_submit(
     committed.
     """
     now = now or timezone.now()
+    support_service = support_service_get(slug=service)
+    if support_service.for_person and (sharing != Sharing.ONLY_ME or list(shared_with)):
+        raise ValidationError({"sharing": PERSON_ONLY_ME_MESSAGE})
     fields: dict[str, Any] = {
         "scope": scope,
         "topic": topic,
+        "about": about,
         "urgent": urgent,
         "urgent_reason": urgent_reason.strip() if urgent else "",
         "summary": summary.strip(),
@@ -210,7 +258,7 @@ def enquiry_submit(
         "preferred_contact_times": preferred_contact_times.strip(),
         "contact_phone": contact_phone.strip(),
     }
-    _check(submitted_by=submitted_by, practice=practice, **fields)
+    _check(service=support_service, submitted_by=submitted_by, practice=practice, **fields)
     named = enquiry_sharing_check(practice=practice, sender=submitted_by, sharing=sharing, shared_with=shared_with)
     if submission_token is not None:
         existing = _existing_for_token(submitted_by=submitted_by, token=submission_token, fields=fields)
@@ -219,6 +267,7 @@ def enquiry_submit(
     try:
         with transaction.atomic():
             enquiry = _create(
+                service=support_service,
                 submitted_by=submitted_by,
                 practice=practice,
                 submission_token=submission_token,
@@ -260,6 +309,7 @@ def _save_with_history(enquiry: Enquiry, *, by: User | None, at: datetime) -> No
 
 def _create(
     *,
+    service: SupportService,
     submitted_by: User,
     practice: Practice,
     scope: str,
@@ -271,7 +321,7 @@ def _create(
     named: list[User],
     **fields,
 ) -> Enquiry:
-    counter = _lock_counter(year=now.astimezone(sla.LONDON).year)
+    counter = _lock_counter(service=service, year=now.astimezone(sla.LONDON).year)
     if submission_token is not None:
         # A twin request may have committed while we waited for the lock.
         existing = _existing_for_token(
@@ -292,7 +342,9 @@ def _create(
         # has already ended the pause before we look.
         pause = PcnSupportPause.objects.select_for_update().filter(active=True).first()
     enquiry = Enquiry(
-        reference=_next_reference(counter),
+        reference=_next_reference(counter, prefix=service.reference_prefix),
+        service=service,
+        session_allowance=service.session_allowance if service.for_person else 0,
         submitted_by=submitted_by,
         submission_token=submission_token,
         practice=practice,
@@ -308,7 +360,7 @@ def _create(
     else:
         enquiry.status = Status.SUBMITTED
         enquiry.sla_started_at = now
-        enquiry.first_contact_due_at = sla.first_contact_due(now, urgent=urgent)
+        enquiry.first_contact_due_at = sla.first_contact_due(now, urgent=urgent, targets=service.targets)
     enquiry.full_clean()
     _save_with_history(enquiry, by=submitted_by, at=now)
     enquiry.shared_with.set(named)
@@ -364,13 +416,15 @@ def pcn_support_resume(*, by: User | None = None, now: datetime | None = None) -
         held = list(
             Enquiry.objects.select_for_update(of=("self",))
             .filter(status=Status.ON_HOLD)
-            .select_related("submitted_by")
+            .select_related("submitted_by", "service")
             .order_by("submitted_at", "pk")
         )
         for enquiry in held:
             enquiry.status = Status.SUBMITTED
             enquiry.sla_started_at = now
-            enquiry.first_contact_due_at = sla.first_contact_due(now, urgent=enquiry.urgent)
+            enquiry.first_contact_due_at = sla.first_contact_due(
+                now, urgent=enquiry.urgent, targets=enquiry.service.targets
+            )
             enquiry.full_clean()
             _save_with_history(enquiry, by=by, at=now)
             # Only to a sender who may still see it (the member selector's rule):

@@ -20,7 +20,7 @@
     var latest = 0;
     function refresh() {
       var ticket = ++latest;
-      var query = "?urgent=" + (urgent.checked ? "1" : "0") + "&scope=" + encodeURIComponent(checkedValue(form, "scope"));
+      var query = (url.indexOf("?") < 0 ? "?" : "&") + "urgent=" + (urgent.checked ? "1" : "0") + "&scope=" + encodeURIComponent(checkedValue(form, "scope"));
       fetch(url + query, { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (response) {
           if (!response.ok) {

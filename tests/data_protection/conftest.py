@@ -7,7 +7,7 @@ from tests.factories import StaffFactory
 
 @pytest.fixture
 def triage_lead(db):
-    user = StaffFactory(groups=[OFFICERS, TRIAGE_LEAD], first_name="Tara", last_name="Lead")
+    user = StaffFactory(groups=[OFFICERS, TRIAGE_LEAD], first_name="Tara", last_name="Leadbetter")
     give_totp(user)
     return user
 

@@ -3,7 +3,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from enquiries.models import Enquiry, Scope, Status, Topic
+from enquiries.models import Enquiry, Scope, Status, SupportService, Topic
 from tests.factories import MembershipFactory, PracticeFactory
 
 
@@ -17,6 +17,7 @@ class EnquiryFactory(factory.django.DjangoModelFactory):
         model = Enquiry
 
     reference = factory.Sequence(lambda n: f"LMS-2026-{n + 1:05d}")
+    service = factory.LazyFunction(lambda: SupportService.objects.get(slug="leadership"))
     practice = factory.SubFactory(PracticeFactory)
     scope = Scope.PRACTICE
     topic = Topic.PARTNERSHIP
@@ -36,3 +37,14 @@ class EnquiryFactory(factory.django.DjangoModelFactory):
             urgent_reason="A partner has resigned with immediate effect.",
             first_contact_due_at=factory.LazyAttribute(lambda o: o.submitted_at + timedelta(hours=48)),
         )
+
+
+class PastoralEnquiryFactory(EnquiryFactory):
+    """A request for Pastoral and professional support: only its sender sees it."""
+
+    reference = factory.Sequence(lambda n: f"PPS-2026-{n + 1:05d}")
+    service = factory.LazyFunction(lambda: SupportService.objects.get(slug="pastoral"))
+    topic = "gmc"
+    about = "self"
+    session_allowance = 6
+    first_contact_due_at = factory.LazyAttribute(lambda o: o.submitted_at + timedelta(days=2))

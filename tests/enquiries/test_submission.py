@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from enquiries.models import Enquiry, ReferenceCounter, Scope, Status, Topic
+from enquiries.models import Enquiry, Scope, ServiceReferenceCounter, Status, Topic
 from enquiries.services import enquiry_submit
 from tests.concurrency import run_concurrently
 from tests.factories import MembershipFactory, PracticeFactory
@@ -143,7 +143,7 @@ def test_urgent_enquiry_needs_a_reason(member, practice):
         submit(member, practice, urgent=True, urgent_reason="  ")
 
     assert "urgent_reason" in error.value.message_dict
-    assert not ReferenceCounter.objects.exists()  # no number used up by a refused enquiry
+    assert not ServiceReferenceCounter.objects.exists()  # no number used up by a refused enquiry
 
 
 def test_over_long_details_are_refused_with_the_limit_stated(member, practice):

@@ -24,8 +24,11 @@ def test_form_promises_48_hours_by_default(practice):
     assert "within 48 hours" in EnquiryForm(practices=[practice]).fields["urgent"].label
 
 
-def test_triage_admin_says_the_urgent_hours_from_the_setting(client, settings):
-    settings.LMC_URGENT_HOURS = 24
+def test_triage_admin_says_the_urgent_hours_of_the_enquirys_service(client):
+    # Since issue 15 the promise is the service's (Leadership's was migrated from LMC_URGENT_HOURS).
+    from enquiries.models import SupportService
+
+    SupportService.objects.filter(slug="leadership").update(urgent_hours=24)
     submitted = london(2026, 11, 23, 9, 0)
     enquiry = EnquiryFactory(
         urgent=True,

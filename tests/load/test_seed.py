@@ -4,7 +4,7 @@ import pytest
 from django.db.models import Count
 
 from bench import seed
-from enquiries.models import Enquiry, ReferenceCounter
+from enquiries.models import Enquiry, ServiceReferenceCounter, SupportService
 from tests.enquiries.factories import EnquiryFactory
 
 
@@ -21,14 +21,15 @@ def test_seeding_twice_leaves_one_copy_with_unique_references():
 @pytest.mark.django_db
 def test_seed_keeps_other_enquiries_and_numbers_after_them():
     existing = EnquiryFactory(reference="LMS-2026-00007")
-    ReferenceCounter.objects.create(year=2026, last_number=7)
+    leadership = SupportService.objects.get(slug="leadership")
+    ServiceReferenceCounter.objects.create(service=leadership, year=2026, last_number=7)
 
     seed.seed(enquiries=300, practices=30)
 
     assert Enquiry.objects.filter(pk=existing.pk).exists()
     assert not Enquiry.objects.filter(reference="LMS-2026-00007").exclude(pk=existing.pk).exists()
     highest = Enquiry.objects.filter(reference__startswith="LMS-2026-").order_by("-reference").first()
-    assert ReferenceCounter.objects.get(year=2026).last_number == int(highest.reference[-5:])
+    assert ServiceReferenceCounter.objects.get(service=leadership, year=2026).last_number == int(highest.reference[-5:])
 
 
 @pytest.mark.django_db

@@ -70,6 +70,8 @@ class StaffNoteInline(admin.TabularInline):
 
 MEMBER_FIELDS = [
     "reference",
+    "service",
+    "about",
     "practice",
     "scope",
     "pcn_display",
@@ -93,6 +95,7 @@ JOURNEY_FIELDS = [
     "plan",
     "outcome",
     "closed_at",
+    "support_display",
     "journey_history",
 ]
 
@@ -115,6 +118,7 @@ class EnquiryAdmin(EnquiryConversationAdminMixin, EnquiryDataProtectionAdminMixi
     ]
     list_display_links = ["reference"]
     list_filter = [
+        "service",
         SlaStateFilter,
         MessageWaitingFilter,
         "status",
@@ -173,7 +177,11 @@ class EnquiryAdmin(EnquiryConversationAdminMixin, EnquiryDataProtectionAdminMixi
     def allowed_steps(self, request: HttpRequest, enquiry: Enquiry) -> list[Step]:
         if enquiry.status == Status.CLOSED:
             return []
-        return [step for step in STEPS.values() if request.user.has_perm(step.permission)]
+        return [
+            step
+            for step in STEPS.values()
+            if request.user.has_perm(step.permission) and (enquiry.service.for_person or not step.for_person_only)
+        ]
 
     # Columns
 
@@ -188,7 +196,27 @@ class EnquiryAdmin(EnquiryConversationAdminMixin, EnquiryDataProtectionAdminMixi
 
     @admin.display(description="Urgent")
     def urgent_summary(self, obj: Enquiry) -> str:
-        return f"Yes: first contact due {urgent_promise()}" if obj.urgent else "No"
+        return f"Yes: first contact due {urgent_promise(obj.service.targets)}" if obj.urgent else "No"
+
+    @admin.display(description="Support sessions and signposting")
+    def support_display(self, obj: Enquiry) -> str:
+        sessions = [f"{s.held_on:%a %-d %b %Y}" for s in obj.support_sessions.all()]
+        signposts = [
+            f"{r.signpost.name} ({timezone.localtime(r.recorded_at):%-d %b %Y})"
+            for r in obj.signposts.select_related("signpost")
+        ]
+        parts = []
+        if obj.service.for_person:
+            parts.append(
+                format_html(
+                    "{} of {} sessions used{}",
+                    len(sessions),
+                    obj.session_allowance,
+                    f": {'; '.join(sessions)}" if sessions else "",
+                )
+            )
+        parts.append(format_html("Signposted to: {}", "; ".join(signposts) if signposts else "nobody yet"))
+        return format_html_join(mark_safe("<br>"), "{}", ((part,) for part in parts))
 
     @admin.display(description="PCN")
     def pcn_display(self, obj: Enquiry) -> str:

@@ -7,10 +7,21 @@ from django.utils import timezone
 
 from members.models import User
 
+from ...models import Signpost
 from ...selectors.visibility import officers_without_conflict
 from ...services import triage as services
 
-__all__ = ["StepForm", "ConfirmForm", "AssignForm", "FirstContactForm", "PlanForm", "OutcomeForm"]
+__all__ = [
+    "StepForm",
+    "ConfirmForm",
+    "AssignForm",
+    "FirstContactForm",
+    "PlanForm",
+    "OutcomeForm",
+    "SessionForm",
+    "SignpostForm",
+    "AllowanceForm",
+]
 
 
 class StepForm(forms.Form):
@@ -99,4 +110,40 @@ class OutcomeForm(StepForm):
         help_text="How the enquiry ended. Shown to the practice, who are emailed that it is there: "
         "keep working notes in a staff note.",
         error_messages={"required": "Enter the outcome before closing."},
+    )
+
+
+class SessionForm(StepForm):
+    held_on = forms.DateField(
+        label="Date of the support session",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Enter the date of the support session.", "invalid": "Enter a real date."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].initial = timezone.localdate()
+
+
+class SignpostForm(StepForm):
+    signpost = forms.ModelChoiceField(
+        queryset=Signpost.objects.order_by("name"),
+        label="Organisation",
+        help_text="The member sees this on their request's page, with the organisation's phone number and website.",
+        error_messages={"required": "Choose the organisation you pointed the member to."},
+    )
+
+
+class AllowanceForm(StepForm):
+    session_allowance = forms.IntegerField(
+        label="New allowance of support sessions",
+        min_value=1,
+        max_value=52,
+        error_messages={"required": "Enter the new number of sessions.", "invalid": "Enter a whole number."},
+    )
+    reason = forms.CharField(
+        label="Why more sessions are needed",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the request's history.",
+        error_messages={"required": "Say why this request needs more sessions."},
     )

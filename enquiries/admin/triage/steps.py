@@ -13,8 +13,19 @@ from django.core.exceptions import ValidationError
 from members.models import User
 
 from ...models import Enquiry
+from ...services import support as support_services
 from ...services import triage as services
-from .forms import AssignForm, ConfirmForm, FirstContactForm, OutcomeForm, PlanForm, StepForm
+from .forms import (
+    AllowanceForm,
+    AssignForm,
+    ConfirmForm,
+    FirstContactForm,
+    OutcomeForm,
+    PlanForm,
+    SessionForm,
+    SignpostForm,
+    StepForm,
+)
 
 __all__ = ["Step", "StepOutcome", "STEPS", "step_apply", "step_action"]
 
@@ -28,6 +39,8 @@ class Step:
     apply: Callable[[Enquiry, dict, User], Enquiry]
     done: str
     intro: str = ""
+    # Offered only on requests to a service for a person (pastoral support).
+    for_person_only: bool = False
 
 
 @dataclass
@@ -102,6 +115,41 @@ STEPS = {
             OutcomeForm,
             lambda enquiry, data, by: services.enquiry_close(enquiry=enquiry, outcome=data["outcome"], by=by),
             "closed",
+        ),
+        Step(
+            "book_session",
+            "Record a support session",
+            "enquiries.add_supportsession",
+            SessionForm,
+            lambda enquiry, data, by: support_services.support_session_book(
+                enquiry=enquiry, held_on=data["held_on"], by=by
+            ),
+            "support session recorded",
+            "Each session counts against the request's allowance. The member sees the dates, never your notes.",
+            for_person_only=True,
+        ),
+        Step(
+            "signpost",
+            "Record signposting",
+            "enquiries.add_enquirysignpost",
+            SignpostForm,
+            lambda enquiry, data, by: support_services.enquiry_signpost_record(
+                enquiry=enquiry, signpost=data["signpost"], by=by
+            ),
+            "signposting recorded",
+            "Record an organisation you pointed the member to. It goes into the history and onto the member's page.",
+        ),
+        Step(
+            "raise_allowance",
+            "Raise the session allowance",
+            "enquiries.raise_session_allowance",
+            AllowanceForm,
+            lambda enquiry, data, by: support_services.enquiry_session_allowance_raise(
+                enquiry=enquiry, to=data["session_allowance"], reason=data["reason"], by=by
+            ),
+            "session allowance raised",
+            "Only the triage lead can give a request more support sessions than its service allows.",
+            for_person_only=True,
         ),
     ]
 }
