@@ -63,7 +63,7 @@ logger = logging.getLogger(__name__)
 ALREADY_RESPONDED = "You have already responded to this survey, so we have not saved these answers. Thank you for taking part."
 INVITATION_DAYS = 30
 SWEEP_LIMIT = 2000
-SUPPORT_SERVICE = "Leadership and Management Support"
+SUPPORT_SERVICE = "Leadership and Management Support"  # the demo's feedback; real feedback names its service
 PROGRAMME_SERVICE = "Practice Manager Development Programme"
 
 
@@ -169,7 +169,8 @@ def _answer_rows(response: Response, questions: list[Question], answers: AnswerS
 def _segment(*, survey: Survey, user: User, invitation: FeedbackInvitation | None) -> dict:
     """What a response keeps for breakdowns: role, PCN and area for a consultation; service and topic for feedback."""
     if invitation is not None and invitation.enquiry is not None:
-        return {"service": SUPPORT_SERVICE, "topic": invitation.enquiry.get_topic_display()}
+        enquiry = invitation.enquiry
+        return {"service": enquiry.service.name, "topic": enquiry.get_topic_display()}
     if invitation is not None and invitation.session is not None:
         return {"service": PROGRAMME_SERVICE, "topic": invitation.session.get_kind_display()}
     membership = (
