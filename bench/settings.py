@@ -40,6 +40,7 @@ TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "templates"]
 
 # No collectstatic step: serve from the finders, as the tests do.
 STORAGES = {
+    **STORAGES,  # noqa: F405 (the enquiry files' private storage among them)
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
