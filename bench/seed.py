@@ -237,6 +237,19 @@ def _insert_enquiries(rows: list[dict]) -> None:
         cursor.cursor.copy_expert(f"COPY {table} ({column_list}) FROM STDIN WITH (FORMAT csv, NULL '{NULL}')", buffer)
 
 
+def _analyze() -> None:
+    """Refresh the planner's statistics, as autovacuum would soon after a bulk load.
+
+    Without it the planner guesses a dozen breached enquiries where there are
+    ten thousand, and a filtered triage page takes a second instead of 5 ms.
+    """
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 def seed(*, enquiries: int = 100_000, practices: int = 7_000, random_seed: int = 2026) -> SeedResult:
     """Replace the bench data with `practices` practices (with PCNs, one member each) and `enquiries` enquiries.
 
@@ -309,6 +322,7 @@ def seed(*, enquiries: int = 100_000, practices: int = 7_000, random_seed: int =
     )
     _number(rows, now=now)
     _insert_enquiries(rows)
+    _analyze()
     seconds = time.perf_counter() - started
     total = len(pcns) + practices * 3 + OFFICERS * 2 + enquiries
     return SeedResult(practices=practices, members=practices, enquiries=enquiries, rows=total, seconds=seconds)

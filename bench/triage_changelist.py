@@ -160,6 +160,8 @@ def measure(size: int, *, requests: int, slow_sql: float = 0) -> list[list]:
         (f"bare view, {bare_rows()} rows", lambda: bare),
         ("Django admin, no customisation", lambda: _page(staff, "/bench/default-admin/enquiries/enquiry/", requests=requests)),
         ("triage changelist", lambda: _triage(staff, requests=requests)),
+        ("triage changelist, breached", lambda: _triage(staff, requests=requests, query="?sla=breached")),
+        ("triage changelist, PCN search", lambda: _triage(staff, requests=requests, query="?practice_pcn=Bench+PCN+17")),
         (
             f"member's enquiry list ({len(references)} enquiries)",
             lambda: _page(
@@ -193,10 +195,10 @@ def measure(size: int, *, requests: int, slow_sql: float = 0) -> list[list]:
     return rows
 
 
-def _triage(client, *, requests: int) -> dict:
+def _triage(client, *, requests: int, query: str = "") -> dict:
     from django.conf import settings
 
-    return _page(client, f"/{settings.LMC_ADMIN_PATH}enquiries/enquiry/", requests=requests)
+    return _page(client, f"/{settings.LMC_ADMIN_PATH}enquiries/enquiry/{query}", requests=requests)
 
 
 def main(argv=None) -> int:

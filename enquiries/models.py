@@ -280,6 +280,10 @@ class Enquiry(models.Model):
         related_name="restricted_enquiries",
         help_text="When anyone is named here, only they can see this enquiry.",
     )
+    # `restricted_to` names anyone: kept by the restrict and unrestrict services
+    # and by signals on the names (see enquiry_restriction_flag_refresh), so the
+    # visibility rule looks for names only on the few restricted enquiries.
+    is_restricted = models.BooleanField(default=False, editable=False)
     restricted_at = models.DateTimeField(null=True, blank=True)
     restricted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -288,7 +292,7 @@ class Enquiry(models.Model):
         null=True, blank=True, help_text="When the text and names were removed under the retention policy."
     )
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "is_restricted"])
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -308,6 +312,8 @@ class Enquiry(models.Model):
                 name="enq_awaiting_contact_due_idx",
             ),
             models.Index(fields=["topic", "status"], name="enq_topic_status_idx"),
+            # The few restricted enquiries (the visibility rule's names are looked up only for them).
+            models.Index(fields=["id"], condition=Q(is_restricted=True), name="enq_restricted_idx"),
         ]
         # Journey steps on the triage dashboard, granted to the staff groups in 0004.
         permissions = [

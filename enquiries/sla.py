@@ -1,8 +1,9 @@
 """First-contact SLA arithmetic: working days, due moments and SLA states.
 
 The one home of the SLA rule. Pure functions of dates and settings, no
-database access. Settings are read at call time, so tests (and a change of
-nation, or of LMC_URGENT_HOURS) take effect immediately.
+database access. The nation is read once and kept until Django signals a
+change of setting (tests override it); the other settings are read at call
+time, so a change of LMC_URGENT_HOURS takes effect immediately.
 
 The rule is written twice here, side by side and nowhere else: `sla_state`
 in Python (the oracle, for one enquiry in hand) and `sla_state_q` /
@@ -14,6 +15,7 @@ module imports no model of ours, so `enquiries.models` and every selector can
 import it without a cycle and it stays testable without a database.
 """
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -21,6 +23,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.core.signals import setting_changed
 from django.db.models import Case, CharField, F, Q, Value, When
 
 LONDON = ZoneInfo("Europe/London")
@@ -71,8 +74,25 @@ def _setting(name: str, default):
     return getattr(settings, name, default)
 
 
+# The nation is read once and kept; a change of setting (tests override it)
+# clears the copy through Django's `setting_changed` signal.
+_settings_read: dict[str, str] = {}
+
+
 def _region() -> str:
-    return _setting("LMC_BANK_HOLIDAY_REGION", "ENG")
+    try:
+        return _settings_read["region"]
+    except KeyError:
+        region = _settings_read["region"] = _setting("LMC_BANK_HOLIDAY_REGION", "ENG")
+        return region
+
+
+def _forget_settings(*, setting: str, **kwargs) -> None:
+    if setting.startswith("LMC_"):
+        _settings_read.clear()
+
+
+setting_changed.connect(_forget_settings, dispatch_uid="enquiries.sla._forget_settings")
 
 
 def close_of_business() -> time:
@@ -104,6 +124,43 @@ def _bank_holidays(region: str, year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("GB", subdiv=region, years=year).keys())
 
 
+# The years whose weekday bank holidays are kept in one sorted list per nation,
+# built once; a date outside them (never in practice) is counted year by year.
+_INDEXED_YEARS = range(1970, 2201)
+
+
+@lru_cache(maxsize=8)
+def _weekday_bank_holidays(region: str) -> tuple[date, ...]:
+    """Return the nation's bank holidays falling Monday to Friday in `_INDEXED_YEARS`, sorted."""
+    every = holidays.country_holidays("GB", subdiv=region, years=_INDEXED_YEARS)
+    return tuple(sorted(day for day in every if day.weekday() < 5))
+
+
+def _weekday_bank_holidays_in(region: str, start: date, end: date) -> int:
+    """Count the weekday bank holidays after `start` up to and including `end`."""
+    if start.year in _INDEXED_YEARS and end.year in _INDEXED_YEARS:
+        index = _weekday_bank_holidays(region)
+        return bisect_right(index, end) - bisect_right(index, start)
+    return sum(
+        1
+        for year in range(start.year, end.year + 1)
+        for day in _bank_holidays(region, year)
+        if start < day <= end and day.weekday() < 5
+    )
+
+
+def _weekdays_between(start: date, end: date) -> int:
+    """Count Mondays to Fridays after `start` up to and including `end` (`end` > `start`)."""
+    days = (end - start).days
+    weeks, remainder = divmod(days, 7)
+    count = weeks * 5
+    first = start.weekday()
+    for offset in range(1, remainder + 1):
+        if (first + offset) % 7 < 5:
+            count += 1
+    return count
+
+
 # --- Working days -------------------------------------------------------------
 
 
@@ -115,8 +172,14 @@ def is_working_day(day: date) -> bool:
 
 
 def working_days_between(start: date, end: date) -> int:
-    """Count the working days after `start` up to and including `end` (0 when `end` <= `start`)."""
-    return sum(1 for offset in range(1, (end - start).days + 1) if is_working_day(start + timedelta(days=offset)))
+    """Count the working days after `start` up to and including `end` (0 when `end` <= `start`).
+
+    O(1): whole weeks x 5, plus the weekdays of the remainder, minus the
+    weekday bank holidays in the range (by bisect in the nation's sorted list).
+    """
+    if end <= start:
+        return 0
+    return _weekdays_between(start, end) - _weekday_bank_holidays_in(_region(), start, end)
 
 
 def add_working_days(day: date, n: int) -> date:

@@ -6,7 +6,9 @@ An enquiry is visible to a staff user only when all three allow it:
    professional support: "Pastoral support") is seen only by that group's
    members; a service without one by every member of staff who works
    enquiries;
-2. its restriction (when officers are named on it, only they see it);
+2. its restriction (when officers are named on it, only they see it; the
+   denormalised `Enquiry.is_restricted` says whether anyone is named, so the
+   names are looked up only for restricted enquiries);
 3. conflicts of interest: nobody sees an enquiry of a practice they are
    conflicted with, automatically through their own active membership there,
    or by a declared conflict with the practice or with its PCN (the PCN the
@@ -73,9 +75,10 @@ def _service_group_allows(user: User) -> Q:
 
 
 def _restriction_allows(user_id: Any) -> Q:
-    restricted = Exists(_Restriction.objects.filter(enquiry_id=OuterRef("pk")))
+    # `is_restricted` says whether anyone is named (kept in step by signals on the
+    # names), so the names are looked up only for the few restricted enquiries.
     named = Exists(_Restriction.objects.filter(enquiry_id=OuterRef("pk"), user_id=user_id))
-    return ~Q(restricted) | Q(named)
+    return Q(is_restricted=False) | Q(named)
 
 
 def _conflict_allows(user_id: Any) -> Q:

@@ -14,7 +14,7 @@ from datetime import datetime
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Case, Value, When
+from django.db.models import Case, Exists, OuterRef, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -40,6 +40,7 @@ __all__ = [
     "enquiry_access_record",
     "enquiry_restrict",
     "enquiry_unrestrict",
+    "enquiry_restriction_flag_refresh",
     "enquiries_anonymise_due",
     "enquiry_anonymise",
     "enquiry_subject_access_record",
@@ -131,6 +132,7 @@ def enquiry_restrict(
         )
     enquiry.restricted_at = timezone.now()
     enquiry.restricted_by = by
+    enquiry.is_restricted = True
     enquiry.full_clean()
     save_with_history(enquiry, by=by, reason="Restricted to named officers")
     enquiry.restricted_to.set(named.values())
@@ -150,11 +152,25 @@ def enquiry_unrestrict(*, enquiry: Enquiry, by: User, request: HttpRequest | Non
     _check_may_restrict(enquiry=enquiry, by=by)
     enquiry.restricted_at = None
     enquiry.restricted_by = None
+    enquiry.is_restricted = False
     enquiry.full_clean()
     save_with_history(enquiry, by=by, reason="Restriction lifted")
     enquiry.restricted_to.clear()
     enquiry_access_record(user=by, enquiries=[enquiry], action=AccessAction.UNRESTRICTED, request=request)
     return enquiry
+
+
+def enquiry_restriction_flag_refresh(*, enquiry_ids: Iterable[int]) -> None:
+    """Set `is_restricted` on `enquiry_ids` from whether `restricted_to` names anyone.
+
+    Called by the signals on the restriction's names (enquiries.signals), so
+    the flag follows every way names come and go: the services above, a
+    named officer's account being deleted, tests adding names directly.
+    """
+    ids = [pk for pk in enquiry_ids if pk is not None]
+    if ids:
+        names = Enquiry.restricted_to.through.objects.filter(enquiry_id=OuterRef("pk"))
+        Enquiry.objects.filter(pk__in=ids).update(is_restricted=Exists(names))
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from ...services import triage as services
 from ...sla import SLA_STATE_LABELS, SlaState, sla_in_words, urgent_promise
 from ..conversation import MESSAGE_WAITING, EnquiryConversationAdminMixin, MessageWaitingFilter
 from ..data_protection import EnquiryDataProtectionAdminMixin
-from .display import officer_name
+from .display import CappedCountPaginator, officer_name
 from .export import enquiries_csv_response
 from .filters import AssignedFilter, PracticePCNFilter, SlaStateFilter
 from .steps import STEPS, Step, StepOutcome, step_action, step_apply
@@ -126,13 +126,14 @@ class EnquiryAdmin(EnquiryConversationAdminMixin, EnquiryDataProtectionAdminMixi
         "topic",
         "scope",
         AssignedFilter,
-        ("practice__pcn", PracticePCNFilter),
+        PracticePCNFilter,
         ("submitted_at", admin.DateFieldListFilter),
     ]
     search_fields = ["reference", "practice__name", "=practice__ods_code"]
     search_help_text = "Search by reference (LMS-2026-00012), practice name or ODS code."
     list_per_page = 50
     show_full_result_count = False
+    paginator = CappedCountPaginator  # "1,000+ enquiries": the count stops at the cap
     actions = [step_action(step) for step in STEPS.values()]
     inlines = [StaffNoteInline]
     fieldsets = [
@@ -150,7 +151,9 @@ class EnquiryAdmin(EnquiryConversationAdminMixin, EnquiryDataProtectionAdminMixi
         # The one staff selector: the service group, restrictions and conflicts
         # of interest apply here, and so in the changelist, search, actions,
         # steps, change page, history and export.
-        return enquiry_list_for_staff(user=request.user, now=timezone.now()).annotate(
+        # One moment per request, shared by the SLA annotation and the SLA filter.
+        now = request.triage_now = getattr(request, "triage_now", None) or timezone.now()
+        return enquiry_list_for_staff(user=request.user, now=now).annotate(
             has_unconflicted_officer=unconflicted_officer_exists(), message_waiting=MESSAGE_WAITING
         )
 
@@ -159,6 +162,10 @@ class EnquiryAdmin(EnquiryConversationAdminMixin, EnquiryDataProtectionAdminMixi
         # the `triage_rank` annotation, because Django also uses this ordering
         # for enquiry choices in other admins, on querysets without it.
         return TRIAGE_ORDERING
+
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        # The PCN filter is a search box now, but still understands links by PCN id.
+        return lookup == PracticePCNFilter.id_parameter_name or super().lookup_allowed(lookup, value, request)
 
     def has_add_permission(self, request) -> bool:
         return False  # enquiries come from members
