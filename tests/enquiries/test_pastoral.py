@@ -495,3 +495,16 @@ def test_subject_access_export_includes_a_pastoral_request_with_its_sessions_and
     assert row["service"] == "Pastoral and professional support"
     assert row["support_sessions"] == "2026-12-03"
     assert row["signposted_to"] == "Test Health Service"
+
+
+def test_only_pastoral_officers_are_offered_for_assignment_or_count_as_free(request_of_a):
+    from enquiries.selectors import enquiries_without_unconflicted_officer, officers_without_conflict
+
+    ordinary = make_staff("officer")
+    assert ordinary not in officers_without_conflict(enquiries=[request_of_a])
+    assert list(enquiries_without_unconflicted_officer()) == [request_of_a]
+
+    pastoral = pastoral_officer()
+
+    assert list(officers_without_conflict(enquiries=[request_of_a])) == [pastoral]
+    assert list(enquiries_without_unconflicted_officer()) == []
