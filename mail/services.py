@@ -152,10 +152,9 @@ def email_queue_message(
 def _queue(
     *, to, subject, body_text, body_html, attachments, dedupe_key, deliver_on_commit, secret
 ) -> OutboundEmail:
-    if dedupe_key:
-        existing = OutboundEmail.objects.filter(dedupe_key=dedupe_key).first()
-        if existing:
-            return existing
+    # A repeated `dedupe_key` meets the unique constraint below and gets the
+    # email already queued: no look-up first, which would cost every email a
+    # statement for the rare repeat.
     if secret and not to:
         body_text, body_html, attachments = SECRET_BODY_REMOVED, "", []
     try:
@@ -177,7 +176,7 @@ def _queue(
     except IntegrityError:
         if not dedupe_key:
             raise
-        # Another process queued the same key between our check and insert.
+        # Queued before, by this process or another.
         return OutboundEmail.objects.get(dedupe_key=dedupe_key)
     if not to:
         logger.error("Email %s (%r) has no recipient; marked failed for staff to see", email.pk, subject)

@@ -149,9 +149,12 @@ def _lock_counter(*, service: SupportService, year: int) -> ServiceReferenceCoun
     unique constraint, and the loser retries in a savepoint and locks the
     winner's row.
     """
+    counter = ServiceReferenceCounter.objects.select_for_update().filter(service=service, year=year).first()
+    if counter is not None:  # every submission but the year's first: one statement
+        return counter
     try:
         with transaction.atomic():
-            counter, _ = ServiceReferenceCounter.objects.select_for_update().get_or_create(service=service, year=year)
+            counter = ServiceReferenceCounter.objects.create(service=service, year=year)
     except IntegrityError:
         counter = ServiceReferenceCounter.objects.select_for_update().get(service=service, year=year)
     return counter
