@@ -194,7 +194,7 @@ def test_missing_first_contact_fields_are_each_explained(client):
 
 def test_mediation_before_first_contact_is_refused_with_a_clear_message(client):
     enquiry = on_track()
-    response = admin_client(client, "officer").post(step_url(enquiry, "escalate"), {"apply": "1"})
+    response = admin_client(client, "officer").post(step_url(enquiry, "escalate"), {"apply": "1", "note": "Partners no longer speak"})
     assert response.status_code == 200
     refusal = f"Record the first contact on {enquiry.reference} before escalating to mediation."
     assert refusal in response.content.decode()
@@ -202,11 +202,35 @@ def test_mediation_before_first_contact_is_refused_with_a_clear_message(client):
     assert enquiry.status == Status.SUBMITTED
 
 
+def test_escalating_to_mediation_offers_a_box_for_the_note_and_keeps_it_as_a_staff_note(client):
+    enquiry = contacted()
+    officer_client = admin_client(client, "officer")
+
+    form = officer_client.get(step_url(enquiry, "escalate")).content.decode()
+    officer_client.post(step_url(enquiry, "escalate"), {"apply": "1", "note": "Partners no longer speak"})
+
+    assert '<textarea name="note"' in form and 'for="id_note"' in form
+    enquiry.refresh_from_db()
+    assert enquiry.status == Status.MEDIATION
+    assert list(enquiry.staff_notes.values_list("text", flat=True)) == ["Partners no longer speak"]
+
+
+def test_mediation_without_a_note_asks_for_one(client):
+    enquiry = contacted()
+
+    response = admin_client(client, "officer").post(step_url(enquiry, "escalate"), {"apply": "1"})
+
+    assert "Say why the enquiry needs mediation." in response.content.decode()
+    enquiry.refresh_from_db()
+    assert enquiry.status != Status.MEDIATION
+
+
 def test_refusals_for_some_selected_enquiries_are_reported_and_the_rest_done(client):
     ready, not_contacted = contacted(), on_track()
     officer_client = admin_client(client, "officer")
     response = officer_client.post(
-        CHANGELIST, {"action": "escalate", "_selected_action": [ready.pk, not_contacted.pk], "apply": "1"}, follow=True
+        CHANGELIST, {"action": "escalate", "_selected_action": [ready.pk, not_contacted.pk], "apply": "1", "note": "Stalled"},
+        follow=True,
     )
     page = response.content.decode()
     assert f"{ready.reference}: escalated to mediation." in page
@@ -501,3 +525,10 @@ def test_admin_home_does_not_offer_the_overview_to_levy_staff(client):
     content = levy_client.get("/" + settings.LMC_ADMIN_PATH).content.decode()
 
     assert reverse("admin:enquiries_enquiry_overview") not in content
+
+
+def test_the_changelist_is_titled_enquiries_triage(client):
+    page = admin_client(client, "officer").get(CHANGELIST).content.decode()
+
+    assert "<h1>Enquiries: triage</h1>" in page
+    assert "Select enquiry to change" not in page

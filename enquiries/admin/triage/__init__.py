@@ -247,6 +247,10 @@ class EnquiryAdmin(EnquiryConversationAdminMixin, EnquiryDataProtectionAdminMixi
             rows,
         )
 
+    def changelist_view(self, request, extra_context=None):
+        # Django's "Select enquiry to change" reads as if the page were a picker.
+        return super().changelist_view(request, {"title": "Enquiries: triage", **(extra_context or {})})
+
     # The change form: read-only fields; notes are added through the service.
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

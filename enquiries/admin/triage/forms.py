@@ -10,7 +10,7 @@ from members.models import User
 from ...selectors.visibility import officers_without_conflict
 from ...services import triage as services
 
-__all__ = ["StepForm", "ConfirmForm", "AssignForm", "FirstContactForm", "PlanForm", "OutcomeForm"]
+__all__ = ["StepForm", "ConfirmForm", "AssignForm", "FirstContactForm", "PlanForm", "OutcomeForm", "MediationForm"]
 
 
 class StepForm(forms.Form):
@@ -89,6 +89,15 @@ class PlanForm(StepForm):
         help_text="What the LMC will do, what the practice will do, and by when. Shown to the practice, "
         "who are emailed that it is there: keep working notes in a staff note.",
         error_messages={"required": "Enter the plan agreed with the practice."},
+    )
+
+
+class MediationForm(StepForm):
+    note = forms.CharField(
+        label="Why mediation (staff note)",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Kept as a staff note on the enquiry. Never shown to the practice.",
+        error_messages={"required": "Say why the enquiry needs mediation."},
     )
 
 

@@ -14,7 +14,7 @@ from members.models import User
 
 from ...models import Enquiry
 from ...services import triage as services
-from .forms import AssignForm, ConfirmForm, FirstContactForm, OutcomeForm, PlanForm, StepForm
+from .forms import AssignForm, ConfirmForm, FirstContactForm, MediationForm, OutcomeForm, PlanForm, StepForm
 
 __all__ = ["Step", "StepOutcome", "STEPS", "step_apply", "step_action"]
 
@@ -90,10 +90,10 @@ STEPS = {
             "escalate",
             "Escalate to mediation",
             "enquiries.escalate_enquiry",
-            ConfirmForm,
-            lambda enquiry, data, by: services.enquiry_escalate_to_mediation(enquiry=enquiry, by=by),
+            MediationForm,
+            lambda enquiry, data, by: services.enquiry_escalate_to_mediation(enquiry=enquiry, by=by, note=data["note"]),
             "escalated to mediation",
-            "Mediation is the last step before legal action. Add a staff note saying why.",
+            "Mediation is the last step before legal action. Say why in the box below: it is kept as a staff note.",
         ),
         Step(
             "close",
