@@ -39,6 +39,7 @@ from .staff import (
     support_overview_per_topic,
     TRIAGE_ORDERING,
 )
+from .story import StoryEntry, enquiry_story_for_staff
 from .visibility import (
     enquiries_visible_to_staff,
     enquiry_is_visible_to_staff,
@@ -50,6 +51,8 @@ from .visibility import (
 )
 
 __all__ = [
+    "StoryEntry",
+    "enquiry_story_for_staff",
     "restricted_enquiries_orphaned_by",
     "enquiry_subject_access_refusal",
     "restriction_officer_choices",

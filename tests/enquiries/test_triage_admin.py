@@ -532,3 +532,30 @@ def test_the_changelist_is_titled_enquiries_triage(client):
 
     assert "<h1>Enquiries: triage</h1>" in page
     assert "Select enquiry to change" not in page
+
+
+def test_change_form_tells_the_whole_story_as_one_timeline(client):
+    from enquiries.models import EnquiryMessage, Reminder
+    from enquiries.services.triage import staff_note_add
+
+    enquiry = breached()
+    lead_client = admin_client(client, "lead", first_name="Tara", last_name="Triage")
+    lead_client.post(CHANGELIST, {"action": "take", "_selected_action": [enquiry.pk], "apply": "1"})
+    from members.models import User
+
+    lead = User.objects.get(first_name="Tara", last_name="Triage")
+    staff_note_add(enquiry=enquiry, text="Rang the manager, no answer", author=lead)
+    EnquiryMessage.objects.create(
+        enquiry=enquiry, author=enquiry.submitted_by, from_lmc=False, text="Any news?", created_at=enquiry.submitted_at
+    )
+    Reminder.objects.create(
+        enquiry=enquiry, kind=Reminder.Kind.BREACHED, first_contact_due_at=enquiry.first_contact_due_at,
+        created_at=enquiry.first_contact_due_at,
+    )
+
+    page = lead_client.get(change_url(enquiry)).content.decode()
+
+    story = page.split('class="journey-history"')[1].split("</table>")[0]
+    for words in ("Assigned to Tara Triage", "Rang the manager, no answer", "Any news?", "Reminder sent: First contact overdue"):
+        assert words in story
+    assert "Submitted" in story

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import linebreaksbr
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -25,6 +26,7 @@ from django.utils.safestring import mark_safe
 
 from ...models import Enquiry, StaffNote, Status
 from ...selectors.staff import TRIAGE_ORDERING, enquiry_list_for_staff, support_overview
+from ...selectors.story import enquiry_story_for_staff
 from ...selectors.visibility import unconflicted_officer_exists
 from ...services import triage as services
 from ...sla import SLA_STATE_LABELS, SlaState, sla_in_words, urgent_promise
@@ -224,26 +226,20 @@ class EnquiryAdmin(EnquiryConversationAdminMixin, EnquiryDataProtectionAdminMixi
             words,
         )
 
-    @admin.display(description="History")
+    @admin.display(description="The whole story")
     def journey_history(self, obj: Enquiry) -> str:
-        records = obj.history.select_related("history_user").order_by("-history_date")
         rows = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
-                (
-                    f"{timezone.localtime(r.history_date):%d %b %Y %H:%M}",
-                    officer_name(r.history_user) or "The member or the system",
-                    r.get_status_display(),
-                    r.history_change_reason or ("Submitted" if r.history_type == "+" else "Updated"),
-                )
-                for r in records
+                (f"{timezone.localtime(entry.at):%d %b %Y %H:%M}", entry.kind, entry.who, linebreaksbr(entry.what))
+                for entry in enquiry_story_for_staff(enquiry=obj)
             ),
         )
         return format_html(
-            '<table class="journey-history"><caption>Who did what, newest first</caption>'
-            '<thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Status</th>'
-            '<th scope="col">What</th></tr></thead><tbody>{}</tbody></table>',
+            '<table class="journey-history"><caption>Status changes, assignments, notes, messages and reminders, '
+            'newest first</caption><thead><tr><th scope="col">When</th><th scope="col">What</th>'
+            '<th scope="col">Who</th><th scope="col">Details</th></tr></thead><tbody>{}</tbody></table>',
             rows,
         )
 
