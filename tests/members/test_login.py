@@ -111,6 +111,8 @@ def test_dashboard_query_count_does_not_grow_with_practices(client, django_asser
         MembershipFactory(user=user)
     client.force_login(user)
 
-    # Session, user, memberships, the enquiry count, and the open consultations (audience, surveys).
-    with django_assert_max_num_queries(6):
+    # Session, user, memberships; the enquiries card (list, count), the levies card (practices, rates,
+    # list sizes, remittances), the programme card (bookings, cohort sessions, goals) and the open
+    # consultations (audience, surveys). See tests/members/test_dashboard.py.
+    with django_assert_max_num_queries(13):
         client.get(reverse("members:dashboard"))
