@@ -243,9 +243,7 @@ class Enquiry(models.Model):
     )
     # Who at the practice may see it besides the sender (enquiries.selectors.member holds the rule).
     sharing = models.CharField(max_length=10, choices=Sharing, default=Sharing.ONLY_ME)
-    shared_with = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="enquiries_shared_with_me"
-    )
+    shared_with = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="enquiries_shared_with_me")
     submitted_at = models.DateTimeField()
     # When the first-contact clock started: submission, or the moment PCN
     # support resumed for an enquiry that was held.
@@ -326,25 +324,35 @@ class Enquiry(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(urgent=False) | ~Q(urgent_reason=""), name="enq_urgent_has_reason"
+                condition=Q(urgent=False) | ~Q(urgent_reason=""),
+                name="enq_urgent_has_reason",
+                violation_error_message="An urgent enquiry needs a reason: say why it cannot wait.",
             ),
             models.CheckConstraint(
                 condition=~Q(status=Status.CLOSED) | (~Q(outcome="") & Q(closed_at__isnull=False)),
                 name="enq_closed_has_outcome",
+                violation_error_message="A closed enquiry needs an outcome: say how it ended before closing it.",
             ),
             models.CheckConstraint(
                 condition=Q(status=Status.ON_HOLD, first_contact_due_at__isnull=True)
                 | (~Q(status=Status.ON_HOLD) & Q(first_contact_due_at__isnull=False)),
                 name="enq_due_unless_on_hold",
+                violation_error_message="An enquiry needs a first-contact due time unless it is on hold.",
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=AFTER_FIRST_CONTACT) | Q(first_contact_at__isnull=False),
                 name="enq_contact_before_later_steps",
+                violation_error_message="Record first contact before moving the enquiry to a plan, facilitation, mediation or closing it.",
             ),
-            models.CheckConstraint(condition=~Q(scope=Scope.PCN) | Q(pcn__isnull=False), name="enq_pcn_scope_has_pcn"),
+            models.CheckConstraint(
+                condition=~Q(scope=Scope.PCN) | Q(pcn__isnull=False),
+                name="enq_pcn_scope_has_pcn",
+                violation_error_message="A PCN enquiry needs its PCN: choose the practice's PCN, or make it a practice enquiry.",
+            ),
             models.CheckConstraint(
                 condition=~Q(status__in=[*AWAITING_FIRST_CONTACT, Status.ON_HOLD]) | Q(first_contact_at__isnull=True),
                 name="enq_no_contact_while_awaiting",
+                violation_error_message="An enquiry waiting to be triaged cannot have a first contact yet: triage it first.",
             ),
         ]
 
@@ -399,10 +407,16 @@ class PcnSupportPause(models.Model):
         ordering = ["-started_at"]
         verbose_name = "PCN support pause"
         constraints = [
-            models.UniqueConstraint(fields=["active"], condition=Q(active=True), name="enq_one_active_pcn_pause"),
+            models.UniqueConstraint(
+                fields=["active"],
+                condition=Q(active=True),
+                name="enq_one_active_pcn_pause",
+                violation_error_message="Support to PCNs is already paused. Change the existing pause instead of adding another.",
+            ),
             models.CheckConstraint(
                 condition=Q(active=True, resumed_at__isnull=True) | Q(active=False, resumed_at__isnull=False),
                 name="enq_pcn_pause_resumed_iff_inactive",
+                violation_error_message="A pause that is still on cannot have a resumed time, and one that has ended needs it.",
             ),
         ]
 
@@ -459,7 +473,11 @@ class Reminder(models.Model):
     class Meta:
         ordering = ["created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["enquiry", "kind"], name="reminder_once_per_kind"),
+            models.UniqueConstraint(
+                fields=["enquiry", "kind"],
+                name="reminder_once_per_kind",
+                violation_error_message="This reminder has already been sent for this enquiry.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -533,7 +551,11 @@ class RetentionPolicy(models.Model):
         ordering = ["topic"]
         verbose_name_plural = "retention policies"
         constraints = [
-            models.CheckConstraint(condition=Q(years_after_closing__gte=1), name="enq_retention_at_least_a_year"),
+            models.CheckConstraint(
+                condition=Q(years_after_closing__gte=1),
+                name="enq_retention_at_least_a_year",
+                violation_error_message="Keep closed enquiries for at least one year.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -592,6 +614,7 @@ class ConflictOfInterest(models.Model):
             models.CheckConstraint(
                 condition=Q(withdrawn_at__isnull=True, withdrawn_by__isnull=True) | Q(withdrawn_at__isnull=False),
                 name="coi_withdrawn_by_only_when_withdrawn",
+                violation_error_message="Only a withdrawn conflict of interest can say who withdrew it.",
             ),
             models.UniqueConstraint(
                 fields=["officer", "practice"],
@@ -614,6 +637,7 @@ class ConflictOfInterest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.withdrawn_at is None
+
 
 # --- Messages and documents (the member's side) ---
 

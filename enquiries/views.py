@@ -22,6 +22,7 @@ from . import sla
 from .files import KINDS
 from .forms import EnquiryForm, MessageForm, SharingForm
 from .models import TOPIC_LABELS, Enquiry, Scope, Sharing, SignpostCategory, SupportService
+from .promises import promise_for, sla_state_for
 from .selectors import (
     enquiry_draft_get_for_member,
     enquiry_file_get_for_member,
@@ -53,25 +54,8 @@ from .services import (
 PAGE_SIZE = 25
 
 
-def _state(enquiry: Enquiry, *, now) -> sla.SlaState:
-    return sla.sla_state(
-        status=enquiry.status,
-        urgent=enquiry.urgent,
-        first_contact_due_at=enquiry.first_contact_due_at,
-        first_contact_at=enquiry.first_contact_at,
-        now=now,
-    )
-
-
-def _promise(enquiry: Enquiry, *, now) -> str:
-    """What we promise about first contact, in words; never a time that has already passed."""
-    if enquiry.first_contact_at:
-        return ""
-    if enquiry.first_contact_due_at is None:
-        return "On hold until PCN support resumes"
-    if _state(enquiry, now=now) == sla.SlaState.BREACHED:
-        return "Overdue: we're sorry, we have not contacted you yet"
-    return sla.describe_due(enquiry.first_contact_due_at, now=now)
+_state = sla_state_for  # the rule lives in enquiries.promises, shared with the dashboard
+_promise = promise_for
 
 
 @member_required

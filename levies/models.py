@@ -56,10 +56,20 @@ class LevyRate(models.Model):
     class Meta:
         ordering = ["-financial_year", "kind"]
         constraints = [
-            models.UniqueConstraint(fields=["financial_year", "kind"], name="levies_rate_one_per_year_and_kind"),
-            models.CheckConstraint(condition=Q(pence_per_patient__gt=0), name="levies_rate_positive"),
+            models.UniqueConstraint(
+                fields=["financial_year", "kind"],
+                name="levies_rate_one_per_year_and_kind",
+                violation_error_message="There is already a rate for this levy in this financial year. Change that rate instead.",
+            ),
             models.CheckConstraint(
-                condition=Q(financial_year__regex=FINANCIAL_YEAR_PATTERN), name="levies_rate_financial_year_format"
+                condition=Q(pence_per_patient__gt=0),
+                name="levies_rate_positive",
+                violation_error_message="The rate must be more than 0 pence per patient.",
+            ),
+            models.CheckConstraint(
+                condition=Q(financial_year__regex=FINANCIAL_YEAR_PATTERN),
+                name="levies_rate_financial_year_format",
+                violation_error_message="Write the financial year as 2026/27 (the first year, a slash, and the next year's last two digits).",
             ),
         ]
 
@@ -79,9 +89,7 @@ class ListSize(models.Model):
     quarter_start = models.DateField(
         validators=[validate_quarter_start], help_text="1 April, 1 July, 1 October or 1 January."
     )
-    patients = models.PositiveIntegerField(
-        "registered patients", validators=[MaxValueValidator(MAX_LIST_SIZE)]
-    )
+    patients = models.PositiveIntegerField("registered patients", validators=[MaxValueValidator(MAX_LIST_SIZE)])
     source = models.CharField(max_length=10, choices=Source, default=Source.MANUAL)
     imported_at = models.DateTimeField(auto_now_add=True)
     imported_by = models.ForeignKey(
@@ -95,12 +103,21 @@ class ListSize(models.Model):
         ordering = ["-quarter_start", "practice__name"]
         permissions = [("import_listsize", "Can import list sizes from a CSV file")]
         constraints = [
-            models.UniqueConstraint(fields=["practice", "quarter_start"], name="levies_listsize_one_per_quarter"),
+            models.UniqueConstraint(
+                fields=["practice", "quarter_start"],
+                name="levies_listsize_one_per_quarter",
+                violation_error_message="This practice already has a list size for this quarter. Change that figure instead.",
+            ),
             models.CheckConstraint(
                 condition=Q(quarter_start__day=1, quarter_start__month__in=[1, 4, 7, 10]),
                 name="levies_listsize_quarter_start",
+                violation_error_message="A list size belongs to the first day of a quarter: 1 April, 1 July, 1 October or 1 January.",
             ),
-            models.CheckConstraint(condition=Q(patients__lte=MAX_LIST_SIZE), name="levies_listsize_plausible"),
+            models.CheckConstraint(
+                condition=Q(patients__lte=MAX_LIST_SIZE),
+                name="levies_listsize_plausible",
+                violation_error_message="That list size is too large for one practice. Check the number of registered patients.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -129,7 +146,11 @@ class Remittance(models.Model):
     class Meta:
         ordering = ["-financial_year", "-quarter", "practice__name", "kind"]
         constraints = [
-            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="levies_remittance_quarter"),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4),
+                name="levies_remittance_quarter",
+                violation_error_message="The quarter must be 1, 2, 3 or 4.",
+            ),
             # A commissioner's reference is one payment: never record it twice (imports rely on this).
             models.UniqueConstraint(
                 fields=["practice", "financial_year", "quarter", "kind", "reference"],
@@ -137,10 +158,15 @@ class Remittance(models.Model):
                 name="levies_remittance_reference_once",
                 violation_error_message="This remittance reference is already recorded for this practice, quarter and levy.",
             ),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="levies_remittance_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="levies_remittance_not_negative",
+                violation_error_message="The amount received cannot be less than £0.00. Record a refund as a note instead.",
+            ),
             models.CheckConstraint(
                 condition=Q(financial_year__regex=FINANCIAL_YEAR_PATTERN),
                 name="levies_remittance_financial_year_format",
+                violation_error_message="Write the financial year as 2026/27 (the first year, a slash, and the next year's last two digits).",
             ),
         ]
 
@@ -178,9 +204,7 @@ class ListSizeImport(models.Model):
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     applied_at = models.DateTimeField(null=True, blank=True)
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -191,8 +215,10 @@ class ListSizeImport(models.Model):
         verbose_name = "list-size import"
         constraints = [
             models.CheckConstraint(
-                condition=Q(quarter_start__isnull=True) | Q(quarter_start__day=1, quarter_start__month__in=[1, 4, 7, 10]),
+                condition=Q(quarter_start__isnull=True)
+                | Q(quarter_start__day=1, quarter_start__month__in=[1, 4, 7, 10]),
                 name="levies_import_quarter_start",
+                violation_error_message="An import is for the first day of a quarter: 1 April, 1 July, 1 October or 1 January.",
             ),
         ]
 

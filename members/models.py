@@ -51,7 +51,13 @@ class User(AbstractUser):
     class Meta:
         ordering = ["last_name", "first_name", "email"]
         permissions = [("invite_member", "Can send members an invitation to the portal")]
-        constraints = [models.UniqueConstraint(Lower("email"), name="members_user_email_ci_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="members_user_email_ci_unique",
+                violation_error_message="Someone already has an account with this email address (capital letters do not count as different).",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
@@ -99,8 +105,9 @@ class Area(models.Model):
         verbose_name_plural = "NHS areas (ICB or Sub-ICB)"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(kind="sub_icb") | models.Q(icb__isnull=True), name="members_area_only_sub_icb_has_icb",
-                violation_error_message="Only a Sub-ICB location is part of an ICB. Leave the ICB empty for an ICB."
+                condition=models.Q(kind="sub_icb") | models.Q(icb__isnull=True),
+                name="members_area_only_sub_icb_has_icb",
+                violation_error_message="Only a Sub-ICB location is part of an ICB. Leave the ICB empty for an ICB.",
             ),
         ]
 
@@ -123,9 +130,7 @@ class Practice(models.Model):
         APMS = "APMS", "APMS"
 
     name = models.CharField(max_length=200)
-    ods_code = models.CharField(
-        "ODS code", max_length=6, unique=True, validators=[ods_code_validator]
-    )
+    ods_code = models.CharField("ODS code", max_length=6, unique=True, validators=[ods_code_validator])
     pcn = models.ForeignKey(PCN, on_delete=models.PROTECT, null=True, blank=True, related_name="practices")
     area = models.ForeignKey(
         Area,
@@ -176,7 +181,11 @@ class Membership(models.Model):
     class Meta:
         ordering = ["practice__name"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "practice"], name="members_membership_one_per_practice")
+            models.UniqueConstraint(
+                fields=["user", "practice"],
+                name="members_membership_one_per_practice",
+                violation_error_message="This person is already a member of this practice. Change their existing role instead.",
+            )
         ]
 
     def __str__(self) -> str:

@@ -36,6 +36,7 @@ from .models import (
     Cohort,
     CohortSession,
     Enrolment,
+    Goal,
     HubEmailTemplate,
     HubOffer,
     LeadershipInterest,
@@ -427,3 +428,23 @@ def interest_counts_for_staff() -> list[dict]:
         {**row, "area": row["practice__area__name"] or "No area recorded", "role_label": labels.get(row["role"], "No role")}
         for row in rows
     ]
+
+
+def cohort_sessions_upcoming_for_member(*, user: User, now: datetime | None = None) -> QuerySet[CohortSession]:
+    """Return the coming sessions of cohorts the user has a confirmed place on, soonest first."""
+    confirmed = Enrolment.objects.filter(cohort_id=OuterRef("cohort_id"), user=user, status=Enrolment.Status.CONFIRMED)
+    return (
+        CohortSession.objects.filter(Exists(confirmed), ends_at__gt=now or timezone.now())
+        .select_related("cohort")
+        .annotate(enrolment_id=Subquery(confirmed.values("pk")[:1]))
+        .order_by("starts_at", "pk")
+    )
+
+
+def goals_due_soon_for_member(*, user: User, today, days: int = 30) -> QuerySet[Goal]:
+    """Return the user's own development-plan goals still open and due within `days` (or overdue)."""
+    return Goal.objects.filter(
+        review__manager=user,
+        status__in=[Goal.Status.NOT_STARTED, Goal.Status.IN_PROGRESS],
+        target_date__lte=today + timedelta(days=days),
+    ).select_related("review").order_by("target_date", "pk")

@@ -278,7 +278,12 @@ def development_plan_agree(*, review: PeerReview, user: User) -> PeerReview:
 
 
 def goal_save(*, goal: Goal) -> Goal:
-    """Add or change a goal in a development plan; the reviewer then needs to agree the plan again."""
+    """Add or change a goal in a development plan; the reviewer then needs to agree the plan again.
+
+    A new goal cannot aim at a date already past (an existing one may become overdue, and is kept).
+    """
+    if goal.pk is None and goal.target_date and goal.target_date < timezone.localdate():
+        raise ValidationError({"target_date": "Choose a target date from today onwards: a new goal cannot be in the past."})
     with transaction.atomic():
         goal.full_clean()
         goal.save()

@@ -87,18 +87,21 @@ class Survey(models.Model):
         ordering = ["-opens_at", "-pk"]
         permissions = [("view_results", "Can see survey results and export the answers")]
         constraints = [
-            models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="voice_survey_closes_after_opening",
-                violation_error_message="The closing time must be after the opening time."),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")),
+                name="voice_survey_closes_after_opening",
+                violation_error_message="The closing time must be after the opening time.",
+            ),
             models.CheckConstraint(
                 condition=(Q(audience="role") & ~Q(audience_role="")) | (~Q(audience="role") & Q(audience_role="")),
                 name="voice_survey_role_iff_role_audience",
-                violation_error_message='Choose a role for a role audience, and only for one.',
+                violation_error_message="Choose a role for a role audience, and only for one.",
             ),
             models.CheckConstraint(
                 condition=(Q(audience="pcn") & Q(audience_pcn__isnull=False))
                 | (~Q(audience="pcn") & Q(audience_pcn__isnull=True)),
                 name="voice_survey_pcn_iff_pcn_audience",
-                violation_error_message='Choose a PCN for a PCN audience, and only for one.',
+                violation_error_message="Choose a PCN for a PCN audience, and only for one.",
             ),
             models.CheckConstraint(
                 condition=(Q(audience="area") & Q(audience_area__isnull=False))
@@ -111,13 +114,13 @@ class Survey(models.Model):
                 condition=(Q(audience="enquiry") & Q(audience_enquiry__isnull=False))
                 | (~Q(audience="enquiry") & Q(audience_enquiry__isnull=True)),
                 name="voice_survey_enquiry_iff_enquiry_audience",
-                violation_error_message='Choose the enquiry for an enquiry audience, and only for one.',
+                violation_error_message="Choose the enquiry for an enquiry audience, and only for one.",
             ),
             models.CheckConstraint(
                 condition=(Q(audience="session") & Q(audience_session__isnull=False))
                 | (~Q(audience="session") & Q(audience_session__isnull=True)),
                 name="voice_survey_session_iff_session_audience",
-                violation_error_message='Choose the session for a session audience, and only for one.',
+                violation_error_message="Choose the session for a session audience, and only for one.",
             ),
             models.CheckConstraint(
                 condition=Q(you_said_we_did_published_at__isnull=True) | ~Q(you_said_we_did=""),
@@ -160,12 +163,14 @@ class Question(models.Model):
         ordering = ["position", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind__in=["single", "multiple"]) | ~Q(choices=""), name="voice_question_choices_offered",
-                violation_error_message='Enter the options for a choice question, one per line.'
+                condition=~Q(kind__in=["single", "multiple"]) | ~Q(choices=""),
+                name="voice_question_choices_offered",
+                violation_error_message="Enter the options for a choice question, one per line.",
             ),
             models.CheckConstraint(
-                condition=Q(max_length__gte=1, max_length__lte=TEXT_LIMIT_MAX), name="voice_question_text_limit",
-                violation_error_message='The longest answer must be between 1 and 5,000 characters.'
+                condition=Q(max_length__gte=1, max_length__lte=TEXT_LIMIT_MAX),
+                name="voice_question_text_limit",
+                violation_error_message="The longest answer must be between 1 and 5,000 characters.",
             ),
         ]
 
@@ -218,7 +223,7 @@ class Answer(models.Model):
             models.CheckConstraint(
                 condition=Q(scale__isnull=True) | Q(scale__gte=SCALE_MIN, scale__lte=SCALE_MAX),
                 name="voice_answer_scale_1_to_5",
-                violation_error_message='Choose a number from 1 to 5.',
+                violation_error_message="Choose a number from 1 to 5.",
             ),
         ]
 
@@ -238,7 +243,11 @@ class Respondent(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["survey", "user", "context"], name="voice_respondent_once_per_person")
+            models.UniqueConstraint(
+                fields=["survey", "user", "context"],
+                name="voice_respondent_once_per_person",
+                violation_error_message="This person has already answered this survey.",
+            )
         ]
 
     def __str__(self) -> str:
@@ -270,7 +279,11 @@ class SurveyNotice(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["survey", "user", "kind"], name="voice_notice_once_per_person_and_kind")
+            models.UniqueConstraint(
+                fields=["survey", "user", "kind"],
+                name="voice_notice_once_per_person_and_kind",
+                violation_error_message="This person has already been sent this notice about the survey.",
+            )
         ]
 
     def __str__(self) -> str:
@@ -297,14 +310,22 @@ class FeedbackInvitation(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(enquiry__isnull=False, session__isnull=True) | Q(enquiry__isnull=True, session__isnull=False),
+                condition=Q(enquiry__isnull=False, session__isnull=True)
+                | Q(enquiry__isnull=True, session__isnull=False),
                 name="voice_invitation_about_enquiry_or_session",
+                violation_error_message="A feedback invitation is about one enquiry or one session, not both and not neither.",
             ),
             models.UniqueConstraint(
-                fields=["user", "enquiry"], condition=Q(enquiry__isnull=False), name="voice_invitation_once_per_enquiry"
+                fields=["user", "enquiry"],
+                condition=Q(enquiry__isnull=False),
+                name="voice_invitation_once_per_enquiry",
+                violation_error_message="This person has already been invited to give feedback on this enquiry.",
             ),
             models.UniqueConstraint(
-                fields=["user", "session"], condition=Q(session__isnull=False), name="voice_invitation_once_per_session"
+                fields=["user", "session"],
+                condition=Q(session__isnull=False),
+                name="voice_invitation_once_per_session",
+                violation_error_message="This person has already been invited to give feedback on this session.",
             ),
         ]
 

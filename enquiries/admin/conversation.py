@@ -86,7 +86,7 @@ class EnquiryConversationAdminMixin:
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "conversation_display"]
 
-    @admin.display(description="Message", boolean=False)
+    @admin.display(description="Waiting", boolean=False)
     def message_waiting_display(self, obj: Enquiry) -> str:
         if getattr(obj, "message_waiting", False):
             return mark_safe('<strong class="triage-message-waiting">Reply waiting</strong>')

@@ -42,6 +42,10 @@ from .staff import (
     support_overview_per_officer,
     support_overview_per_topic,
 )
+from .story import (
+    StoryEntry,
+    enquiry_story_for_staff,
+)
 from .support import (
     enquiry_sessions_for_member,
     enquiry_signposts_for_member,
@@ -91,6 +95,8 @@ __all__ = [
     "support_overview_compliance",
     "support_overview_per_topic",
     "TRIAGE_ORDERING",
+    "StoryEntry",
+    "enquiry_story_for_staff",
     "support_service_list",
     "support_service_get_by_slug",
     "signpost_list",

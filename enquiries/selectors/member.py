@@ -11,7 +11,7 @@ files, emails to members) goes through `enquiry_list_for_member` or
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from members.models import Membership, User
 from members.selectors import practices_for_user
@@ -207,3 +207,24 @@ def enquiry_timeline_for_member(*, enquiry: Enquiry) -> list[TimelineEntry]:
 def pcn_support_pause_current() -> PcnSupportPause | None:
     """Return the active PCN support pause, or None when PCN support is running normally."""
     return PcnSupportPause.objects.filter(active=True).first()
+
+
+def enquiry_open_list_for_member_dashboard(*, user: User, limit: int = 5) -> QuerySet[Enquiry]:
+    """Return the open enquiries `user` may see, most urgent first, each annotated with
+    `lmc_reply_waiting`: the LMC wrote after the practice's last message (one query)."""
+    last_from_practice = (
+        EnquiryMessage.objects.filter(enquiry_id=OuterRef(OuterRef("pk")), from_lmc=False)
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    reply_after = EnquiryMessage.objects.filter(enquiry_id=OuterRef("pk"), from_lmc=True).filter(
+        Q(created_at__gt=Subquery(last_from_practice)) | ~Exists(
+            EnquiryMessage.objects.filter(enquiry_id=OuterRef(OuterRef("pk")), from_lmc=False)
+        )
+    )
+    return (
+        enquiry_list_for_member(user=user)
+        .filter(status__in=OPEN_STATUSES)
+        .annotate(lmc_reply_waiting=Exists(reply_after))
+        .order_by(F("first_contact_due_at").asc(nulls_last=True), "-submitted_at")[:limit]
+    )

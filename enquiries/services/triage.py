@@ -162,8 +162,8 @@ def enquiry_start_facilitation(*, enquiry: Enquiry, by: User) -> Enquiry:
 
 
 @transaction.atomic
-def enquiry_escalate_to_mediation(*, enquiry: Enquiry, by: User) -> Enquiry:
-    """Escalate an enquiry to mediation, the last step before legal action."""
+def enquiry_escalate_to_mediation(*, enquiry: Enquiry, by: User, note: str = "") -> Enquiry:
+    """Escalate an enquiry to mediation, the last step before legal action, with a staff note saying why."""
     enquiry = _locked(enquiry)
     _refuse_if_closed(enquiry)
     if enquiry.first_contact_at is None or enquiry.status not in AFTER_FIRST_CONTACT:
@@ -171,7 +171,10 @@ def enquiry_escalate_to_mediation(*, enquiry: Enquiry, by: User) -> Enquiry:
     if enquiry.status == Status.MEDIATION:
         raise ValidationError(f"{enquiry.reference} is already in mediation.")
     enquiry.status = Status.MEDIATION
-    return _save(enquiry, by=by, reason="Escalated to mediation")
+    enquiry = _save(enquiry, by=by, reason="Escalated to mediation")
+    if note.strip():
+        staff_note_add(enquiry=enquiry, text=note, author=by)
+    return enquiry
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ from .reconciliation import (
 )
 
 __all__ = [
+    "levy_lines_this_quarter_for_member",
     "ExpectedLevy",
     "ReconciliationLine",
     "ReconciliationState",
@@ -116,3 +117,10 @@ def levies_for_member(*, user: User, today: date) -> list[PracticeLevies]:
 
 def recent_imports() -> QuerySet[ListSizeImport]:
     return ListSizeImport.objects.select_related("uploaded_by", "applied_by").defer("data")[:10]
+
+
+def levy_lines_this_quarter_for_member(*, user: User, today: date) -> tuple[Quarter, list[ReconciliationLine]]:
+    """Return the current quarter and each of the user's practices' levy lines for it (the dashboard)."""
+    practices: QuerySet[Practice] = practices_for_user(user=user).order_by("name").distinct()
+    quarter = Quarter.containing(today)
+    return quarter, levy_reconcile(quarters=[quarter], practices=practices)

@@ -48,3 +48,14 @@ def member_state(state: str) -> str:
 def get_count(counter, key) -> int:
     """How many of `key` a Counter holds (templates cannot index a dict by a variable)."""
     return counter.get(key, 0)
+
+
+@register.inclusion_tag("levies/_dashboard_card.html")
+def levy_dashboard_card(user) -> dict:
+    """The dashboard's levies card: this quarter's status for each of the user's practices."""
+    from django.utils import timezone
+
+    from ..selectors import levy_lines_this_quarter_for_member
+
+    quarter, lines = levy_lines_this_quarter_for_member(user=user, today=timezone.localdate())
+    return {"quarter": quarter, "lines": lines}

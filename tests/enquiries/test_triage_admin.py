@@ -197,7 +197,7 @@ def test_missing_first_contact_fields_are_each_explained(client):
 
 def test_mediation_before_first_contact_is_refused_with_a_clear_message(client):
     enquiry = on_track()
-    response = admin_client(client, "officer").post(step_url(enquiry, "escalate"), {"apply": "1"})
+    response = admin_client(client, "officer").post(step_url(enquiry, "escalate"), {"apply": "1", "note": "Partners no longer speak"})
     assert response.status_code == 200
     refusal = f"Record the first contact on {enquiry.reference} before escalating to mediation."
     assert refusal in response.content.decode()
@@ -205,11 +205,36 @@ def test_mediation_before_first_contact_is_refused_with_a_clear_message(client):
     assert enquiry.status == Status.SUBMITTED
 
 
+def test_escalating_to_mediation_offers_a_box_for_the_note_and_keeps_it_as_a_staff_note(client):
+    enquiry = contacted()
+    officer_client = admin_client(client, "officer")
+
+    form = officer_client.get(step_url(enquiry, "escalate")).content.decode()
+    officer_client.post(step_url(enquiry, "escalate"), {"apply": "1", "note": "Partners no longer speak"})
+
+    assert '<textarea name="note"' in form
+    assert 'for="id_note"' in form
+    enquiry.refresh_from_db()
+    assert enquiry.status == Status.MEDIATION
+    assert list(enquiry.staff_notes.values_list("text", flat=True)) == ["Partners no longer speak"]
+
+
+def test_mediation_without_a_note_asks_for_one(client):
+    enquiry = contacted()
+
+    response = admin_client(client, "officer").post(step_url(enquiry, "escalate"), {"apply": "1"})
+
+    assert "Say why the enquiry needs mediation." in response.content.decode()
+    enquiry.refresh_from_db()
+    assert enquiry.status != Status.MEDIATION
+
+
 def test_refusals_for_some_selected_enquiries_are_reported_and_the_rest_done(client):
     ready, not_contacted = contacted(), on_track()
     officer_client = admin_client(client, "officer")
     response = officer_client.post(
-        CHANGELIST, {"action": "escalate", "_selected_action": [ready.pk, not_contacted.pk], "apply": "1"}, follow=True
+        CHANGELIST, {"action": "escalate", "_selected_action": [ready.pk, not_contacted.pk], "apply": "1", "note": "Stalled"},
+        follow=True,
     )
     page = response.content.decode()
     assert f"{ready.reference}: escalated to mediation." in page
@@ -508,3 +533,37 @@ def test_admin_home_does_not_offer_the_overview_to_levy_staff(client):
     content = levy_client.get("/" + settings.LMC_ADMIN_PATH).content.decode()
 
     assert reverse("admin:enquiries_enquiry_overview") not in content
+
+
+def test_the_changelist_is_titled_enquiries_triage(client):
+    page = admin_client(client, "officer").get(CHANGELIST).content.decode()
+
+    assert "<h1>Enquiries: triage</h1>" in page
+    assert "Select enquiry to change" not in page
+
+
+def test_change_form_tells_the_whole_story_as_one_timeline(client):
+    from enquiries.models import EnquiryMessage, Reminder
+    from enquiries.services.triage import staff_note_add
+
+    enquiry = breached()
+    lead_client = admin_client(client, "lead", first_name="Tara", last_name="Triage")
+    lead_client.post(CHANGELIST, {"action": "take", "_selected_action": [enquiry.pk], "apply": "1"})
+    from members.models import User
+
+    lead = User.objects.get(first_name="Tara", last_name="Triage")
+    staff_note_add(enquiry=enquiry, text="Rang the manager, no answer", author=lead)
+    EnquiryMessage.objects.create(
+        enquiry=enquiry, author=enquiry.submitted_by, from_lmc=False, text="Any news?", created_at=enquiry.submitted_at
+    )
+    Reminder.objects.create(
+        enquiry=enquiry, kind=Reminder.Kind.BREACHED, first_contact_due_at=enquiry.first_contact_due_at,
+        created_at=enquiry.first_contact_due_at,
+    )
+
+    page = lead_client.get(change_url(enquiry)).content.decode()
+
+    story = page.split('class="journey-history"')[1].split("</table>")[0]
+    for words in ("Assigned to Tara Triage", "Rang the manager, no answer", "Any news?", "Reminder sent: First contact overdue"):
+        assert words in story
+    assert "Submitted" in story

@@ -29,3 +29,14 @@ def test_a_rate_nobody_relies_on_can_be_deleted(levy_client):
     rate = LevyRateFactory(financial_year="2031/32")
     RemittanceFactory(financial_year="2026/27")
     assert levy_client.get(reverse("admin:levies_levyrate_delete", args=[rate.pk])).status_code == 200
+
+
+def test_a_rate_with_list_sizes_for_its_year_cannot_be_deleted(levy_client):
+    from datetime import date
+
+    from tests.levies.factories import ListSizeFactory
+
+    rate = LevyRateFactory(financial_year="2030/31")
+    ListSizeFactory(quarter_start=date(2030, 10, 1))
+
+    assert levy_client.get(reverse("admin:levies_levyrate_delete", args=[rate.pk])).status_code == 403

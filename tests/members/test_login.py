@@ -112,6 +112,25 @@ def test_dashboard_query_count_does_not_grow_with_practices(client, django_asser
         MembershipFactory(user=user)
     client.force_login(user)
 
-    # Session, user, memberships, the enquiry count, and the open consultations (audience, surveys).
-    with django_assert_max_num_queries(6):
+    # Session, user, memberships; the enquiries card (list, count), the levies card (practices, rates,
+    # list sizes, remittances), the programme card (bookings, cohort sessions, goals) and the open
+    # consultations (audience, surveys). See tests/members/test_dashboard.py.
+    with django_assert_max_num_queries(13):
         client.get(reverse("members:dashboard"))
+
+
+@pytest.mark.django_db
+def test_login_page_has_one_forgotten_password_link(client):
+    page = client.get(reverse("account_login")).content.decode()
+
+    assert page.count(f'href="{reverse("account_reset_password")}"') == 1
+
+
+@pytest.mark.django_db
+def test_fresh_login_form_after_a_csrf_failure_has_one_forgotten_password_link():
+    from django.test import Client
+
+    page = Client(enforce_csrf_checks=True).post(reverse("account_login"), {"login": "a@b.c", "password": "x"})
+
+    assert page.status_code == 403
+    assert page.content.decode().count(f'href="{reverse("account_reset_password")}"') == 1

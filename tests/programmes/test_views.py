@@ -284,3 +284,16 @@ def test_member_can_show_only_one_footprints_sessions(member_client):
     content = member_client.get(INDEX, {"footprint": preston.area_id}).content.decode()
     assert "Preston meeting" in content
     assert "Pennine meeting" not in content
+
+
+def test_new_goal_with_a_past_target_date_is_refused_next_to_the_date(member_client, review):
+    response = member_client.post(
+        reverse("programmes:goal_add", args=[review.pk]),
+        {"what": "Finance course", "why": "Confidence", "target_date": "2020-01-31", "status": "not_started"},
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "a new goal cannot be in the past" in content
+    assert 'href="#id_target_date"' in content
+    assert not Goal.objects.exists()

@@ -21,6 +21,7 @@ __all__ = [
     "SessionForm",
     "SignpostForm",
     "AllowanceForm",
+    "MediationForm",
 ]
 
 
@@ -100,6 +101,15 @@ class PlanForm(StepForm):
         help_text="What the LMC will do, what the practice will do, and by when. Shown to the practice, "
         "who are emailed that it is there: keep working notes in a staff note.",
         error_messages={"required": "Enter the plan agreed with the practice."},
+    )
+
+
+class MediationForm(StepForm):
+    note = forms.CharField(
+        label="Why mediation (staff note)",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Kept as a staff note on the enquiry. Never shown to the practice.",
+        error_messages={"required": "Say why the enquiry needs mediation."},
     )
 
 
