@@ -171,9 +171,21 @@ class SupportService(models.Model):
     class Meta:
         ordering = ["position", "name"]
         constraints = [
-            models.CheckConstraint(condition=Q(standard_working_days__gte=1), name="svc_working_days_positive"),
-            models.CheckConstraint(condition=Q(urgent_hours__gte=1), name="svc_urgent_hours_positive"),
-            models.CheckConstraint(condition=Q(retention_years__gte=1), name="svc_retention_at_least_a_year"),
+            models.CheckConstraint(
+                condition=Q(standard_working_days__gte=1),
+                name="svc_working_days_positive",
+                violation_error_message="First contact must be promised within at least 1 working day.",
+            ),
+            models.CheckConstraint(
+                condition=Q(urgent_hours__gte=1),
+                name="svc_urgent_hours_positive",
+                violation_error_message="An urgent request must be promised first contact within at least 1 hour.",
+            ),
+            models.CheckConstraint(
+                condition=Q(retention_years__gte=1),
+                name="svc_retention_at_least_a_year",
+                violation_error_message="Keep requests for at least 1 year after they close.",
+            ),
             # A service for a person is only ever seen by that person.
             models.CheckConstraint(
                 condition=~Q(audience=Audience.PERSON) | Q(default_sharing=Sharing.ONLY_ME),
@@ -368,7 +380,13 @@ class ServiceReferenceCounter(models.Model):
     last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["service", "year"], name="refcounter_one_per_service_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "year"],
+                name="refcounter_one_per_service_year",
+                violation_error_message="This service already has a reference counter for that year.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.service_id} {self.year}: {self.last_number}"
