@@ -3,18 +3,22 @@
 Only enquiries the person submitted, with what they wrote, who they shared
 them with, what the LMC agreed with them (the plan and outcome exactly as
 their enquiry page shows them) and how the status changed; the messages on
-those enquiries and every message the person wrote elsewhere, with the names
-of their documents; and their unsent draft. No staff-only notes, and no
+those enquiries and every message the person wrote elsewhere, with their
+documents (the files themselves, in the ZIP's documents folder); and their
+unsent draft. No staff-only notes, and no
 officer's name: the officer appears as "your LMC officer".
 """
 
+from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.db.models import Q
 
 from members.models import User
+from privacy.personal_data import PersonalDocument
 
-from .models import TOPIC_LABELS, About, Enquiry, EnquiryDraft, EnquiryMessage, Scope, Sharing, Status
+from .models import TOPIC_LABELS, About, Enquiry, EnquiryDraft, EnquiryFile, EnquiryMessage, Scope, Sharing, Status
 
 
 def collect(user: User) -> dict[str, list[dict[str, Any]]]:
@@ -80,21 +84,41 @@ def collect(user: User) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def _messages(user: User, own_enquiries: dict[int, str]) -> list[dict[str, Any]]:
+def _messages_of(user: User, own_enquiries: Iterable[int]):
     """The conversation on the person's own enquiries, and their own messages on colleagues' enquiries."""
-    rows = (
-        EnquiryMessage.objects.filter(Q(enquiry_id__in=own_enquiries) | Q(author=user))
+    return (
+        EnquiryMessage.objects.filter(Q(enquiry_id__in=list(own_enquiries)) | Q(author=user))
         .select_related("enquiry")
         .prefetch_related("files")
         .order_by("enquiry__reference", "created_at", "pk")
     )
+
+
+def documents(user: User) -> list[PersonalDocument]:
+    """The files sent with those messages, as `<reference>/<file id>-<name>` in the export's documents folder."""
+    own = Enquiry.objects.filter(submitted_by=user).values_list("pk", flat=True)
+    return [
+        PersonalDocument(path=f"{m.enquiry.reference}/{f.pk}-{f.name}", read=partial(_read, f))
+        for m in _messages_of(user, own)
+        for f in m.files.all()
+    ]
+
+
+def _read(document: EnquiryFile) -> bytes:
+    with document.file.open("rb") as handle:
+        return handle.read()
+
+
+def _messages(user: User, own_enquiries: dict[int, str]) -> list[dict[str, Any]]:
+    """The conversation on the person's own enquiries, and their own messages on colleagues' enquiries."""
+    rows = _messages_of(user, own_enquiries)
     return [
         {
             "reference": m.enquiry.reference,
             "sent": m.created_at,
             "from": "you" if m.author_id == user.pk else ("your LMC officer" if m.from_lmc else "a colleague"),
             "text": m.text,
-            "documents": ", ".join(f"{f.name} ({f.size} bytes)" for f in m.files.all()),
+            "documents": ", ".join(f"documents/{m.enquiry.reference}/{f.pk}-{f.name}" for f in m.files.all()),
         }
         for m in rows
     ]

@@ -20,6 +20,7 @@ def personal_data_source(sender, **kwargs) -> PersonalDataSource:
 
     return PersonalDataSource(
         collect=personal_data.collect,
+        documents=personal_data.documents,
         refusal=enquiry_subject_access_refusal,
         record_staff_export=enquiry_subject_access_record,
     )

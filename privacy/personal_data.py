@@ -32,6 +32,7 @@ from .signals import register_personal_data
 
 __all__ = [
     "Sections",
+    "PersonalDocument",
     "PersonalDataSource",
     "account_sections",
     "personal_data_sources",
@@ -53,10 +54,27 @@ def _nothing_to_record(*, subject: User, produced_by: User, request: HttpRequest
 
 
 @dataclass(frozen=True)
+class PersonalDocument:
+    """A file the person gave or was given (a document sent with a message), for the export's `documents/` folder.
+
+    `path` is its place inside that folder; `read()` returns its bytes, from
+    Django's storage, only when the ZIP is written.
+    """
+
+    path: str
+    read: Callable[[], bytes]
+
+
+def _no_documents(user: User) -> list[PersonalDocument]:
+    return []
+
+
+@dataclass(frozen=True)
 class PersonalDataSource:
     """One app's part of the subject access export.
 
-    `collect(user)` returns the app's sections. When staff produce someone
+    `collect(user)` returns the app's sections, and `documents(user)` the
+    files that go with them (in the ZIP's `documents/` folder). When staff produce someone
     else's export, `refusal(subject=, staff=)` may return why they must not
     (for example, restricted enquiries they are not named on), and
     `record_staff_export(subject=, produced_by=, request=)` records what they
@@ -64,6 +82,7 @@ class PersonalDataSource:
     """
 
     collect: Callable[[User], Sections]
+    documents: Callable[[User], list[PersonalDocument]] = _no_documents
     refusal: Callable[..., str] = _no_refusal
     record_staff_export: Callable[..., None] = _nothing_to_record
 
@@ -165,6 +184,9 @@ personal_data.json holds everything in one file; each .csv file holds one
 section (open it in a spreadsheet). Sections:
 {sections}
 
+The documents folder holds the files sent with messages on your enquiries
+({documents} file(s)), one folder per enquiry reference.
+
 This is the data the portal holds about you. It does not include notes the
 LMC's officers keep for their own work, nor other people's personal data.
 To ask for a correction, or for anything else the LMC holds about you,
@@ -175,6 +197,7 @@ contact the LMC ({email}).
 def personal_data_export(*, user: User) -> bytes:
     """Return a ZIP of `user`'s personal data: one JSON file, one CSV per section and a README."""
     sections = personal_data_collect(user=user)
+    documents = [document for source in personal_data_sources() for document in source.documents(user)]
     now = timezone.localtime()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -184,6 +207,7 @@ def personal_data_export(*, user: User) -> bytes:
                 lmc=settings.LMC_NAME,
                 when=f"{now:%d %B %Y at %H:%M}",
                 sections="\n".join(f"- {name}: {len(rows)} row(s)" for name, rows in sections.items()),
+                documents=len(documents),
                 email=settings.LMC_TRIAGE_EMAIL,
             ),
         )
@@ -191,6 +215,8 @@ def personal_data_export(*, user: User) -> bytes:
         for name, rows in sections.items():
             if rows:
                 archive.writestr(f"{name}.csv", _csv(rows))
+        for document in documents:
+            archive.writestr(f"documents/{document.path}", document.read())
     return buffer.getvalue()
 
 

@@ -18,6 +18,7 @@ from tests.enquiries.conversation_support import (
     PDF,
     PNG,
     XLSX,
+    message_with_pdf,
     office_zip,
     upload,
 )
@@ -358,3 +359,33 @@ def test_triage_list_filters_to_enquiries_with_a_reply_waiting(client, member, p
 
     assert enquiry.reference in page
     assert quiet.reference not in page
+
+
+@pytest.mark.django_db
+def test_the_subject_access_export_holds_the_documents_themselves():
+    import io
+    import zipfile
+
+    from privacy.personal_data import personal_data_export
+
+    message = message_with_pdf(practice=MembershipFactory().practice, text="Here is the agreement")
+    document = message.files.get()
+
+    with zipfile.ZipFile(io.BytesIO(personal_data_export(user=message.enquiry.submitted_by))) as archive:
+        path = f"documents/{message.enquiry.reference}/{document.pk}-{document.name}"
+        assert archive.read(path) == PDF
+        assert path in archive.read("enquiry_messages.csv").decode()
+
+
+@pytest.mark.django_db
+def test_a_colleague_export_leaves_out_documents_on_enquiries_they_did_not_send_or_write_on():
+    import io
+    import zipfile
+
+    from privacy.personal_data import personal_data_export
+
+    message = message_with_pdf(practice=MembershipFactory().practice, sharing=Sharing.PRACTICE)
+    colleague = MembershipFactory(practice=message.enquiry.practice).user
+
+    with zipfile.ZipFile(io.BytesIO(personal_data_export(user=colleague))) as archive:
+        assert not [name for name in archive.namelist() if name.startswith("documents/")]
