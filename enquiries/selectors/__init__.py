@@ -40,6 +40,7 @@ from .staff import (
     support_overview_per_topic,
     TRIAGE_ORDERING,
 )
+from .needs_you import enquiry_needs_you_now_for_staff
 from .story import StoryEntry, enquiry_story_for_staff
 from .visibility import (
     enquiries_visible_to_staff,
@@ -52,6 +53,7 @@ from .visibility import (
 )
 
 __all__ = [
+    "enquiry_needs_you_now_for_staff",
     "StoryEntry",
     "enquiry_story_for_staff",
     "restricted_enquiries_orphaned_by",
