@@ -23,6 +23,15 @@ def dashboard(request):
 
 
 @login_required
+def account(request):
+    """One page for the person's account: name, email, practices and roles, password, two-factor, their data."""
+    from allauth.mfa.utils import is_mfa_enabled
+
+    memberships = list(memberships_for_user(user=request.user))
+    return render(request, "members/account.html", {"memberships": memberships, "mfa_enabled": is_mfa_enabled(request.user)})
+
+
+@login_required
 def staff_mfa_required(request):
     return render(request, "members/staff_mfa_required.html")
 

@@ -448,3 +448,14 @@ def goals_due_soon_for_member(*, user: User, today, days: int = 30) -> QuerySet[
         status__in=[Goal.Status.NOT_STARTED, Goal.Status.IN_PROGRESS],
         target_date__lte=today + timedelta(days=days),
     ).select_related("review").order_by("target_date", "pk")
+
+
+def sessions_today_for_staff(*, today) -> list:
+    """Return today's programme sessions and cohort sessions (London dates), earliest first."""
+    day_start = datetime.combine(today, datetime.min.time(), tzinfo=timezone.get_default_timezone())
+    day_end = day_start + timedelta(days=1)
+    sessions = list(Session.objects.filter(starts_at__gte=day_start, starts_at__lt=day_end).select_related("area"))
+    cohort_sessions = list(
+        CohortSession.objects.filter(starts_at__gte=day_start, starts_at__lt=day_end).select_related("cohort")
+    )
+    return sorted(sessions + cohort_sessions, key=lambda session: session.starts_at)

@@ -249,7 +249,7 @@ def test_pages_without_an_object_show_a_member_nothing_of_another_practice(clien
 
 
 # Account pages serve every logged-in person, staff included.
-ACCOUNT_PAGES = {"members:dashboard", "privacy:personal_data_overview", "privacy:personal_data_download"}
+ACCOUNT_PAGES = {"members:dashboard", "members:account", "privacy:personal_data_overview", "privacy:personal_data_download"}
 
 
 @pytest.mark.django_db

@@ -17,7 +17,6 @@ from contextvars import ContextVar
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -27,22 +26,12 @@ from django.utils.safestring import mark_safe
 
 from ..files import KINDS
 from ..forms import MessageForm
-from ..models import AccessAction, Enquiry, EnquiryFile, EnquiryMessage
+from ..models import AccessAction, Enquiry, EnquiryFile
+from ..selectors.needs_you import MESSAGE_WAITING
 from ..services.conversation import enquiry_message_send, enquiry_messages_mark_read_by_lmc
 from ..services.data_protection import enquiry_access_record
 
 __all__ = ["MESSAGE_WAITING", "EnquiryConversationAdminMixin", "MessageWaitingFilter"]
-
-# A practice's message with no LMC message after it: the LMC owes a reply.
-MESSAGE_WAITING = Exists(
-    EnquiryMessage.objects.filter(enquiry_id=OuterRef("pk"), from_lmc=False).filter(
-        ~Exists(
-            EnquiryMessage.objects.filter(
-                enquiry_id=OuterRef(OuterRef("pk")), from_lmc=True, created_at__gt=OuterRef("created_at")
-            )
-        )
-    )
-)
 
 WRITE_PERMISSION = "enquiries.record_contact_enquiry"
 

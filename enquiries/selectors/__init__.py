@@ -28,6 +28,10 @@ from .member import (
     enquiry_timeline_for_member,
     pcn_support_pause_current,
 )
+from .needs_you import (
+    MESSAGE_WAITING,
+    enquiry_needs_you_now_for_staff,
+)
 from .reminders import (
     enquiries_breached_unreminded,
     enquiries_due_soon_unreminded,
@@ -85,6 +89,8 @@ __all__ = [
     "enquiry_recent_duplicate",
     "enquiry_timeline_for_member",
     "pcn_support_pause_current",
+    "MESSAGE_WAITING",
+    "enquiry_needs_you_now_for_staff",
     "enquiries_breached_unreminded",
     "enquiries_due_soon_unreminded",
     "enquiry_list_for_triage",

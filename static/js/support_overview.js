@@ -14,8 +14,8 @@
       data: {
         labels: data.compliance.labels,
         datasets: [
-          { label: "Urgent (48 hours)", data: data.compliance.urgent, borderColor: "#8a1c13", backgroundColor: "#8a1c13", spanGaps: true },
-          { label: "Standard (5 working days)", data: data.compliance.standard, borderColor: "#005eb8", backgroundColor: "#005eb8", spanGaps: true, borderDash: [6, 4] }
+          { label: "Urgent (48 hours)", data: data.compliance.urgent, borderColor: "#8a1c13", backgroundColor: "#8a1c13", spanGaps: false },
+          { label: "Standard (5 working days)", data: data.compliance.standard, borderColor: "#005eb8", backgroundColor: "#005eb8", spanGaps: false, borderDash: [6, 4] }
         ]
       },
       options: {
