@@ -64,8 +64,11 @@ def _form_data(rng: random.Random, page: str) -> dict:
         **hidden_fields(page),
         "scope": "practice",
         "topic": rng.choice(TOPICS),
-        "summary": "Two partners disagree about the new rota and it is affecting the team",
-        "details": "We would like a confidential conversation. The partners have tried to resolve it themselves.",
+        # Different words each time: a member sending the same words again within a day
+        # is asked whether it is a duplicate (enquiries' duplicate guard), not given a reference.
+        "summary": f"Two partners disagree about the new rota (case {rng.randrange(10**9)})",
+        "details": f"We would like a confidential conversation. Attempt {rng.randrange(10**9)}: the partners "
+        "have tried to resolve it themselves.",
         "preferred_contact_times": "After 6pm",
         "contact_phone": "07700 900123",
     }
