@@ -162,6 +162,7 @@ def measure(size: int, *, requests: int, slow_sql: float = 0) -> list[list]:
         ("triage changelist", lambda: _triage(staff, requests=requests)),
         ("triage changelist, breached", lambda: _triage(staff, requests=requests, query="?sla=breached")),
         ("triage changelist, PCN search", lambda: _triage(staff, requests=requests, query="?practice_pcn=Bench+PCN+17")),
+        ("support overview", lambda: _triage(staff, requests=requests, query="overview/")),
         (
             f"member's enquiry list ({len(references)} enquiries)",
             lambda: _page(

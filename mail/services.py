@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.template import Context, Engine, TemplateDoesNotExist
@@ -245,7 +245,7 @@ def email_deliver(*, email_id: int) -> bool:
 _SENT, _FAILED, _SKIPPED = "sent", "failed", "skipped"
 
 
-def _deliver(*, email_id: int) -> str:
+def _deliver(*, email_id: int, connection=None) -> str:
     if transaction.get_connection().in_atomic_block and not _in_test_transaction():
         # Our claim must be committed before the SMTP conversation, or a
         # rollback after sending would let the email be sent again.
@@ -259,8 +259,12 @@ def _deliver(*, email_id: int) -> str:
         _record_failure(email, "The worker sending this email stopped part-way too many times.")
         return _FAILED
     try:
-        _build_message(email).send()
+        message = _build_message(email)
+        message.connection = connection  # None: a connection of its own
+        message.send()
     except Exception as exc:
+        if connection is not None:
+            connection.close()  # maybe broken: the next email opens a fresh one
         permanent = _refused_for_good(exc)
         if permanent:
             _record_failure(email, f"The mail server refused this email for good ({permanent}). "
@@ -343,19 +347,39 @@ def emails_deliver(*, email_ids: Iterable[int]) -> list[int]:
     Stops early after SWEEP_FAILURE_LIMIT failures in a row (the SMTP server
     is down); the rest stay pending for the next sweep.
     """
+    email_ids = list(email_ids)
     sent: list[int] = []
+    if not email_ids:
+        return sent
     failures_in_a_row = 0
-    for email_id in email_ids:
-        outcome = _deliver(email_id=email_id)
-        if outcome == _SENT:
-            sent.append(email_id)
-            failures_in_a_row = 0
-        elif outcome == _FAILED:
-            failures_in_a_row += 1
-            if failures_in_a_row >= SWEEP_FAILURE_LIMIT:
-                logger.warning("Stopping after %s failed emails in a row; the next sweep retries", failures_in_a_row)
-                break
+    # One SMTP conversation for the lot, opened on the first send (and again
+    # after a failure), closed at the end.
+    connection = get_connection()
+    try:
+        for email_id in email_ids:
+            outcome = _deliver(email_id=email_id, connection=_opened(connection))
+            if outcome == _SENT:
+                sent.append(email_id)
+                failures_in_a_row = 0
+            elif outcome == _FAILED:
+                failures_in_a_row += 1
+                if failures_in_a_row >= SWEEP_FAILURE_LIMIT:
+                    logger.warning(
+                        "Stopping after %s failed emails in a row; the next sweep retries", failures_in_a_row
+                    )
+                    break
+    finally:
+        connection.close()
     return sent
+
+
+def _opened(connection):
+    """Return `connection` opened if it can be; if not, each send tries (and fails) on its own, as before."""
+    try:
+        connection.open()
+    except Exception:
+        logger.warning("Could not open the mail connection; each email will try on its own", exc_info=True)
+    return connection
 
 
 def email_retry(*, email: OutboundEmail) -> bool:

@@ -3,11 +3,12 @@
 How "once" is kept, and why the reminder is composed with the email outbox
 rather than given its own send/claim/retry machinery:
 
-1. Claim: for each enquiry due a reminder, one durable transaction inserts the
-   `Reminder` row (unique per enquiry and kind) and its `OutboundEmail` (dedupe
-   key `reminder:<enquiry>:<kind>`). Two sweeps racing for the same reminder
-   both try the insert; the database lets one commit and the other gets an
-   IntegrityError and moves on. A reminder therefore exists exactly when its
+1. Claim: for each batch of enquiries due a reminder, one durable transaction
+   inserts each `Reminder` row (unique per enquiry and kind) and its
+   `OutboundEmail` (dedupe key `reminder:<enquiry>:<kind>`). Two sweeps racing
+   for the same reminder both try the insert; the database lets one commit and
+   the other gets an IntegrityError, rolls its batch back and claims that
+   batch one reminder at a time, skipping those already claimed. A reminder therefore exists exactly when its
    email is queued: there is no state in which one is recorded without the
    other.
 2. Send: after the claim has committed, the sweep delivers the emails it
@@ -40,12 +41,14 @@ from ..models import Enquiry, Reminder
 from ..selectors.reminders import enquiries_breached_unreminded, enquiries_due_soon_unreminded
 from ..selectors.visibility import enquiry_is_visible_to_staff
 
-__all__ = ["ReminderSweep", "reminder_claim", "reminder_recipient", "reminders_send_due"]
+__all__ = ["ReminderSweep", "reminder_claim", "reminders_claim_batch", "reminder_recipient", "reminders_send_due"]
 
 logger = logging.getLogger(__name__)
 
 # Enough for any real day; a backlog larger than this is finished by the next sweep.
 SWEEP_LIMIT = 500
+# Reminders claimed per transaction (one commit each, not one per reminder).
+CLAIM_BATCH = 100
 
 
 @dataclass(frozen=True)
@@ -81,11 +84,12 @@ def reminder_recipient(*, enquiry: Enquiry, kind: str) -> str:
     return enquiry.service.inbox
 
 
-def reminder_claim(*, enquiry: Enquiry, kind: str, now: datetime) -> Reminder | None:
-    """Record and queue the `kind` reminder for `enquiry`; None if it was already claimed.
+def _reminder_record(*, enquiry: Enquiry, kind: str, now: datetime) -> Reminder | None:
+    """Queue the reminder's email and insert its `Reminder`, in the caller's transaction.
 
-    Commits before returning (a durable transaction), so the caller may send
-    the email straight away without risking a rollback after the send.
+    Raise IntegrityError if another sweep has claimed it: the (enquiry, kind)
+    constraint is the database's to enforce (a query first would only race
+    with the other sweep).
     """
     due_at = enquiry.first_contact_due_at
     if due_at is None:  # on hold: nothing is due, so nothing to remind about
@@ -96,29 +100,49 @@ def reminder_claim(*, enquiry: Enquiry, kind: str, now: datetime) -> Reminder | 
         "admin_url": _admin_url(enquiry),
         "urgent_hours": enquiry.service.urgent_hours,
     }
+    email = email_queue(
+        to=[reminder_recipient(enquiry=enquiry, kind=kind)],
+        template=f"enquiries/email/reminder_{kind}",
+        context=context,
+        dedupe_key=f"reminder:{enquiry.pk}:{kind}",
+        deliver_on_commit=False,
+    )
+    reminder = Reminder(
+        enquiry=enquiry, kind=kind, first_contact_due_at=due_at, email=email, created_at=now
+    )
+    reminder.full_clean(validate_unique=False, validate_constraints=False)
+    reminder.save()
+    return reminder
+
+
+def reminder_claim(*, enquiry: Enquiry, kind: str, now: datetime) -> Reminder | None:
+    """Record and queue the `kind` reminder for `enquiry`; None if it was already claimed.
+
+    Commits before returning (a durable transaction), so the caller may send
+    the email straight away without risking a rollback after the send.
+    """
     try:
         with transaction.atomic(durable=True):
-            email = email_queue(
-                to=[reminder_recipient(enquiry=enquiry, kind=kind)],
-                template=f"enquiries/email/reminder_{kind}",
-                context=context,
-                dedupe_key=f"reminder:{enquiry.pk}:{kind}",
-                deliver_on_commit=False,
-            )
-            reminder = Reminder(
-                enquiry=enquiry,
-                kind=kind,
-                first_contact_due_at=due_at,
-                email=email,
-                created_at=now,
-            )
-            # The (enquiry, kind) constraint is the database's to enforce: a
-            # query first would only race with the other sweep.
-            reminder.full_clean(validate_unique=False, validate_constraints=False)
-            reminder.save()
+            return _reminder_record(enquiry=enquiry, kind=kind, now=now)
     except IntegrityError:
         return None
-    return reminder
+
+
+def reminders_claim_batch(*, enquiries: list[Enquiry], kind: str, now: datetime) -> list[Reminder]:
+    """Record and queue the `kind` reminders of `enquiries` in one durable transaction (one commit).
+
+    If another sweep claimed any of them meanwhile, the whole batch rolls
+    back and they are claimed one by one (`reminder_claim`), each once.
+    """
+    if not enquiries:
+        return []
+    try:
+        with transaction.atomic(durable=True):
+            recorded = (_reminder_record(enquiry=enquiry, kind=kind, now=now) for enquiry in enquiries)
+            return [reminder for reminder in recorded if reminder is not None]
+    except IntegrityError:
+        claimed = (reminder_claim(enquiry=enquiry, kind=kind, now=now) for enquiry in enquiries)
+        return [reminder for reminder in claimed if reminder is not None]
 
 
 def reminders_send_due(*, now: datetime | None = None) -> ReminderSweep:
@@ -128,14 +152,13 @@ def reminders_send_due(*, now: datetime | None = None) -> ReminderSweep:
     """
     now = now or timezone.now()
     claimed: list[Reminder] = []
-    for kind, enquiries in (
+    for kind, due in (
         (Reminder.Kind.BREACHED, enquiries_breached_unreminded(now=now)),
         (Reminder.Kind.DUE_SOON, enquiries_due_soon_unreminded(now=now)),
     ):
-        for enquiry in enquiries[:SWEEP_LIMIT]:
-            reminder = reminder_claim(enquiry=enquiry, kind=kind, now=now)
-            if reminder is not None:
-                claimed.append(reminder)
+        enquiries = list(due[:SWEEP_LIMIT])
+        for start in range(0, len(enquiries), CLAIM_BATCH):
+            claimed += reminders_claim_batch(enquiries=enquiries[start : start + CLAIM_BATCH], kind=kind, now=now)
     sent_ids = set(emails_deliver(email_ids=[r.email_id for r in claimed if r.email_id is not None]))
     sent_kinds = [reminder.kind for reminder in claimed if reminder.email_id in sent_ids]
     sweep = ReminderSweep(

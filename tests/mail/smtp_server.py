@@ -32,6 +32,7 @@ class RecordingHandler:
         self.busy_answers = 0  # answer the next N recipients with a temporary failure
         self.go_away_after: int | None = None  # drop the connection on the DATA after N messages
         self.gone = threading.Event()
+        self.sessions: list[int] = []  # which SMTP conversation each accepted message came in
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.gone.is_set():
@@ -53,6 +54,7 @@ class RecordingHandler:
             return "421 4.3.2 Going away"
         self.messages.append(message_from_bytes(envelope.original_content, policy=policy.default))
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        self.sessions.append(id(session))
         return "250 2.0.0 Message accepted for delivery"
 
 

@@ -147,3 +147,24 @@ def test_email_timeout_bounds_the_wait_for_a_server_that_never_answers():
     email.refresh_from_db()
     assert email.status == OutboundEmail.Status.PENDING
     assert "timed out" in email.last_error
+
+
+def test_a_sweep_sends_its_emails_over_one_smtp_conversation(smtp):
+    for n in range(3):
+        queue(subject=f"Booking {n}")
+
+    assert emails_deliver_due() == 3
+
+    assert len(smtp.messages) == 3
+    assert len(set(smtp.handler.sessions)) == 1
+
+
+def test_a_refused_email_does_not_stop_the_rest_of_the_sweep(smtp):
+    smtp.handler.refuse["gone@practice.example.org"] = "550 5.1.1 No such user"
+    queue(subject="First")
+    queue(subject="Refused", to="gone@practice.example.org")
+    queue(subject="Last")
+
+    assert emails_deliver_due() == 2
+
+    assert sorted(m["Subject"] for m in smtp.messages) == ["First", "Last"]
