@@ -29,7 +29,8 @@ DEMO_NAMESPACE = uuid.UUID("0d5f3c1e-9b0a-4b8e-8f57-6a3b4f1c2e90")
 PASTORAL_OFFICER = ("pastoral@lmc.example.org", "Ruth", "Ashworth")
 TRIAGE_LEAD_EMAIL = "triage@lmc.example.org"
 
-# Real organisations and their public phone numbers (checked December 2026).
+# Real organisations and the public phone numbers they publish (written from memory for the demo:
+# staff should confirm each number before the directory goes live).
 # (name, category, what they help with, phone, web, email, GPs, practice staff, practices, topics, advice beside the form)
 SIGNPOSTS = [
     (
