@@ -18,7 +18,7 @@ def second_page(browser, live_server):
 def _open_programme(page, email):
     log_in(page, email, PASSWORD)
     page.wait_for_url("**/dashboard/")
-    page.get_by_role("link", name="Programme", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Programme", exact=True).click()
     page.wait_for_url("**/programme/")
     assert_accessible(page)
 
