@@ -17,12 +17,15 @@ COPY privacy ./privacy
 COPY enquiries ./enquiries
 COPY levies ./levies
 COPY programmes ./programmes
+COPY voice ./voice
 RUN pip install --no-cache-dir .
 COPY --from=assets /app/node_modules ./node_modules
 COPY . .
 # collectstatic needs settings but no secrets, database or cache (the Redis URL is never connected to).
 RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost REDIS_URL=redis://collectstatic.invalid:6379/0 \
     python manage.py collectstatic --noinput
+# The private document store (a volume in docker-compose.yml) belongs to the app's user.
+RUN mkdir -p /app/var/enquiry_files && chown -R portal /app/var
 USER portal
 EXPOSE 8000
 CMD ["gunicorn", "lmcportal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
