@@ -5,11 +5,13 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.utils import timezone
 
 from levies.listsize_csv import detect_format
 from levies.models import ListSize, ListSizeImport
 from levies.periods import Quarter
 from levies.services import (
+    imports,
     list_size_import_apply,
     list_size_import_preview,
     list_size_import_read,
@@ -135,6 +137,18 @@ def test_changed_list_size_is_updated_and_the_rest_left_alone(practices, upload,
     assert ListSize.objects.get(pk=untouched.pk).import_batch is None
 
 
+def test_changed_list_size_records_which_import_changed_it_who_confirmed_and_when(practices, upload, importer):
+    old = ListSizeFactory(practice=practices[0], quarter_start=date(2026, 10, 1), patients=9_000, source=ListSize.Source.MANUAL)
+    staged = upload(NHS_FILE)
+    before = timezone.now()
+
+    list_size_import_apply(import_id=staged.pk, applied_by=importer)
+
+    old.refresh_from_db()
+    assert (old.patients, old.source, old.imported_by, old.import_batch) == (10234, ListSize.Source.NHS_FILE, importer, staged)
+    assert before <= old.imported_at <= timezone.now()
+
+
 def test_failed_import_leaves_the_database_unchanged(practices, upload, importer, monkeypatch):
     ListSizeFactory(practice=practices[0], quarter_start=date(2026, 10, 1), patients=9_000)
     staged = upload(NHS_FILE)  # P81002 is new, P81001 changes
@@ -143,8 +157,8 @@ def test_failed_import_leaves_the_database_unchanged(practices, upload, importer
     def fail(*args, **kwargs):
         raise IntegrityError("duplicate key value violates unique constraint")
 
-    # bulk_create has already written P81002's new row when bulk_update fails.
-    monkeypatch.setattr(ListSize.objects, "bulk_update", fail)
+    # bulk_create has already written P81002's new row when updating P81001 fails.
+    monkeypatch.setattr(imports, "_update_changed", fail)
     with pytest.raises(ValidationError, match="Nothing was imported"):
         list_size_import_apply(import_id=staged.pk, applied_by=importer)
 
