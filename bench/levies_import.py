@@ -13,8 +13,10 @@ Its own practices and list sizes are deleted afterwards.
 """
 
 import argparse
+import atexit
 import io
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -69,12 +71,79 @@ def make_csv(count: int, ages: int, *, grown: int = 0) -> tuple[str, int, int]:
     return "".join(lines), len(lines) - 1, total
 
 
-def run(count: int, ages: int) -> list[str]:
+class Clock:
+    """Wall time, this process's CPU time and, on a local PostgreSQL, the database backend's CPU time."""
+
+    def __init__(self) -> None:
+        from django.db import connection
+
+        self.backend_stat: Path | None = None
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                stat = Path(f"/proc/{cursor.fetchone()[0]}/stat")
+            # Only when the server runs on this machine (and /proc lets us read it).
+            self.backend_stat = stat if os.access(stat, os.R_OK) else None
+
+    def database_cpu(self) -> float | None:
+        if self.backend_stat is None:
+            return None
+        try:
+            fields = self.backend_stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+    def now(self) -> tuple[float, float, float | None]:
+        return time.perf_counter(), time.process_time(), self.database_cpu()
+
+
+def _spent(before: tuple[float, float, float | None], after: tuple[float, float, float | None]) -> tuple[float, float, float | None]:
+    database = None if before[2] is None or after[2] is None else after[2] - before[2]
+    return after[0] - before[0], after[1] - before[1], database
+
+
+def _import_once(text: str, user, clock: Clock) -> dict:
+    """Upload, read, preview and apply `text`; return each step's times, the outcome and the statements."""
     from django.db import connection, transaction
+
+    from levies.services import list_size_import_apply, list_size_import_preview, list_size_import_start
+
+    statements = {"all": 0, "apply": 0}
+    step = ["read"]
+
+    def count(execute, sql, params, many, context):
+        statements["all"] += 1
+        statements["apply"] += step[0] == "apply"
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        t0 = clock.now()
+        with transaction.atomic():
+            staged = list_size_import_start(upload=io.BytesIO(text.encode()), file_name=FILE_NAME, file_format="nhs",
+                                            quarter=None, uploaded_by=user)  # fmt: skip
+        staged.refresh_from_db()
+        t1 = clock.now()
+        step[0] = "preview"
+        preview = list_size_import_preview(staged=staged)
+        t2 = clock.now()
+        step[0] = "apply"
+        outcome = list_size_import_apply(import_id=staged.pk, applied_by=user)
+        t3 = clock.now()
+    figures = {"staged": staged, "preview": preview, "outcome": outcome,
+               "statements": statements["all"], "apply_statements": statements["apply"]}  # fmt: skip
+    for name, before, after in (("read", t0, t1), ("preview", t1, t2), ("apply", t2, t3), ("total", t0, t3)):
+        wall, cpu, database = _spent(before, after)
+        figures |= {f"{name}_seconds": wall, f"{name}_cpu_seconds": cpu, f"{name}_database_cpu_seconds": database}
+    return figures
+
+
+def _run(count: int, ages: int, *, report) -> dict:
+    """Run the three imports; call `report(line)` with each printed line; return the figures and any problems."""
+    from django.db import connection
     from django.db.models import Sum
 
     from levies.models import ListSize
-    from levies.services import list_size_import_apply, list_size_import_preview, list_size_import_start
     from members.models import Practice, User
 
     problems = []
@@ -85,43 +154,83 @@ def run(count: int, ages: int) -> list[str]:
     )
     user, _ = User.objects.get_or_create(email="bench@lmc.example.org")
     text, rows, total = make_csv(count, ages)
-    print(f"Database: {connection.vendor}. Set-up ({count:,} practices, {len(text) / 1e6:.1f} MB CSV): {time.perf_counter() - started:.2f}s")
+    report(f"Database: {connection.vendor}. Set-up ({count:,} practices, {len(text) / 1e6:.1f} MB CSV): {time.perf_counter() - started:.2f}s")
+    clock = Clock()
 
-    def import_once(label: str, text: str = text):
-        t0 = time.perf_counter()
-        with transaction.atomic():
-            staged = list_size_import_start(upload=io.BytesIO(text.encode()), file_name=FILE_NAME, file_format="nhs",
-                                            quarter=None, uploaded_by=user)  # fmt: skip
-        staged.refresh_from_db()
-        t1 = time.perf_counter()
-        preview = list_size_import_preview(staged=staged)
-        t2 = time.perf_counter()
-        outcome = list_size_import_apply(import_id=staged.pk, applied_by=user)
-        t3 = time.perf_counter()
-        print(
-            f"{label}: read {rows:,} rows in {t1 - t0:.2f}s ({rows / (t1 - t0):,.0f} rows/s); "
-            f"preview {t2 - t1:.2f}s; apply {t3 - t2:.2f}s; total {t3 - t0:.2f}s ({rows / (t3 - t0):,.0f} rows/s); "
+    def import_once(label: str, text: str = text) -> dict:
+        figures = _import_once(text, clock=clock, user=user)
+        staged, preview, outcome = figures["staged"], figures["preview"], figures["outcome"]
+        read, total_seconds = figures["read_seconds"], figures["total_seconds"]
+        report(
+            f"{label}: read {rows:,} rows in {read:.2f}s ({rows / read:,.0f} rows/s); "
+            f"preview {figures['preview_seconds']:.2f}s; apply {figures['apply_seconds']:.2f}s; "
+            f"total {total_seconds:.2f}s ({rows / total_seconds:,.0f} rows/s); "
             f"{outcome.created:,} new, {outcome.updated:,} changed, {outcome.unchanged:,} unchanged"
+        )
+        database = figures["total_database_cpu_seconds"]
+        report(
+            f"  CPU: read {figures['read_cpu_seconds']:.2f}s; preview {figures['preview_cpu_seconds']:.2f}s; "
+            f"apply {figures['apply_cpu_seconds']:.2f}s; total {figures['total_cpu_seconds']:.2f}s (this process)"
+            + (f", {database:.2f}s (database server)" if database is not None else "")
+            + f"; {figures['statements']} statements, {figures['apply_statements']} to apply"
         )
         if staged.status != "ready" or preview.bad_rows or preview.unknown:
             problems.append(f"{label}: status {staged.status}, {len(preview.bad_rows)} bad rows, {len(preview.unknown)} unknown")
-        return outcome
+        return figures
 
-    first = import_once("First import")
+    first = import_once("First import")["outcome"]
     if (first.created, first.updated, first.unchanged) != (count, 0, 0):
         problems.append(f"first import should create {count} list sizes, got {first}")
     saved = ListSize.objects.filter(practice__name__startswith=NAME, quarter_start="2026-10-01")
     if saved.count() != count or saved.aggregate(total=Sum("patients"))["total"] != total:
         problems.append("the saved list sizes do not match the file")
-    second = import_once("Same file again")
+    same = import_once("Same file again")
+    second = same["outcome"]
     if (second.created, second.updated, second.unchanged) != (0, 0, count):
         problems.append(f"importing the same file again should change nothing, got {second}")
     text, _rows, total = make_csv(count, ages, grown=1)
-    third = import_once("Every practice one patient more", text)
+    changed = import_once("Every practice one patient more", text)
+    third = changed["outcome"]
     if (third.created, third.updated, third.unchanged) != (0, count, 0) or saved.aggregate(total=Sum("patients"))["total"] != total:
         problems.append(f"a file with every list size changed should update them all, got {third}")
     clean_up()
-    return problems
+    return {
+        "database": connection.vendor,
+        "practices": count,
+        "rows": rows,
+        **{key: changed[key] for key in ("read_seconds", "preview_seconds", "apply_seconds",
+                                         "read_cpu_seconds", "preview_cpu_seconds", "apply_cpu_seconds",
+                                         "statements", "apply_statements")},  # fmt: skip
+        "changed_seconds": changed["total_seconds"],
+        "changed_cpu_seconds": changed["total_cpu_seconds"],
+        "changed_database_cpu_seconds": changed["total_database_cpu_seconds"],
+        "same_file_seconds": same["total_seconds"],
+        "problems": problems,
+    }
+
+
+def run(count: int, ages: int) -> list[str]:
+    return _run(count, ages, report=print)["problems"]
+
+
+def measure(*, practices: int = 7000, ages: int | None = None) -> dict:
+    """Import a file for `practices` practices three times (new, the same, every size changed); return the figures.
+
+    The step keys (read_seconds, preview_seconds, apply_seconds and their
+    *_cpu_seconds, changed_seconds for the whole read, preview and apply,
+    statements and apply_statements) are those of the changed-sizes import;
+    changed_database_cpu_seconds is the PostgreSQL backend's CPU time when the
+    server is on this machine (else None). `problems` lists every wrong count.
+    Sets Django up (this script's way) unless the caller already has; the
+    database must exist; the benchmark's own rows are deleted afterwards.
+    """
+    from django.apps import apps
+
+    if not apps.ready:
+        temp_dir = tempfile.mkdtemp(prefix="levies-import-")
+        atexit.register(shutil.rmtree, temp_dir, ignore_errors=True)
+        setup_django(temp_dir)
+    return _run(practices, ages or 0, report=lambda line: None)
 
 
 def main() -> int:
