@@ -5,11 +5,16 @@
 
 Without DATABASE_URL it uses a throwaway SQLite file. --ages 96 makes the file as large as the
 NHS single-year-of-age file (about 1.4 million rows for 7,000 practices). It creates the
-practices (bulk_create, ODS codes Z00001...), writes the CSV in memory (each
+practices (bulk_create, ODS codes X00001...), writes the CSV in memory (each
 practice's all-ages row plus rows for one sex, as in the NHS file), reads it
 and applies it, then imports the same file again, which must change
-nothing, then a file where every list size has changed. It prints rows per second and exits non-zero if any count is wrong.
-Its own practices and list sizes are deleted afterwards.
+nothing, then a file where every list size has changed. It prints rows per second and exits non-zero if any count is wrong,
+and under each import its CPU time per step (this process, and the PostgreSQL backend when the server is on
+this machine) and its statements. Its own practices and list sizes are deleted afterwards.
+
+`measure(practices=7000)` runs the same and returns the figures of the changed-sizes import as a dict
+(read_seconds, preview_seconds, apply_seconds, changed_seconds, their *_cpu_seconds, rows, statements...),
+for bench.scale.
 """
 
 import argparse
@@ -24,7 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-PREFIX = "Z"
+# Not Z: bench.seed owns Z00001.., and `measure()` may run on its database.
+PREFIX = "X"
 NAME = "Benchmark practice"
 FILE_NAME = "bench-gp-reg-pat-prac-all.csv"
 HEADER = "PUBLICATION,EXTRACT_DATE,TYPE,SUB_ICB_LOCATION_CODE,ONS_SUB_ICB_LOCATION_CODE,CODE,POSTCODE,SEX,AGE,NUMBER_OF_PATIENTS\n"

@@ -64,6 +64,18 @@ def test_levy_administrator_uploads_previews_and_confirms_an_nhs_file(levy_admin
     assert "1 new, 0 changed, 0 already up to date" in confirm.content.decode()
 
 
+def test_preview_names_each_changed_practice_with_its_old_and_new_list_size(levy_admin_client, django_capture_on_commit_callbacks):
+    practice = PracticeFactory(name="Riverside Surgery", ods_code="P81001")
+    ListSizeFactory(practice=practice, quarter_start=date(2026, 10, 1), patients=9_000)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = levy_admin_client.post(IMPORT_URL, {"file": csv_upload(NHS_FILE)})
+    page = levy_admin_client.get(response["Location"]).content.decode()
+
+    assert "<td>Riverside Surgery (P81001)</td><td>9,000</td><td>10,234</td>" in page
+    assert "Import 1 list sizes for Q3 2026/27" in page
+
+
 def test_preview_lists_each_bad_row_and_offers_no_import(levy_admin_client, django_capture_on_commit_callbacks):
     PracticeFactory(ods_code="P81001")
 
