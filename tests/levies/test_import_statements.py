@@ -1,4 +1,4 @@
-"""Confirming a list-size import costs statements per batch of rows, not per practice (PostgreSQL)."""
+"""Confirming a list-size import costs statements per batch of rows, not per practice (pinned on PostgreSQL)."""
 
 from datetime import date
 
@@ -8,8 +8,6 @@ from levies.models import ListSize, ListSizeImport
 from levies.services import list_size_import_apply
 from members.models import Practice
 from tests.factories import StaffFactory
-
-pytestmark = pytest.mark.postgres
 
 QUARTER_START = date(2026, 10, 1)
 # Lock the import, the practices, lock the quarter's list sizes, insert the
@@ -37,6 +35,7 @@ def import_with_every_kind_of_row(count: int) -> ListSizeImport:
 
 
 # 500 changed rows would have been three bulk_update batches.
+@pytest.mark.postgres
 @pytest.mark.parametrize("count", [60, 1500])
 def test_confirming_an_import_takes_the_same_statements_for_60_or_1500_practices(
     db, count, django_assert_max_num_queries
@@ -51,3 +50,17 @@ def test_confirming_an_import_takes_the_same_statements_for_60_or_1500_practices
     sizes = ListSize.objects.filter(quarter_start=QUARTER_START)
     assert sizes.filter(patients=6_000, import_batch=staged, imported_by=importer).count() == 2 * count // 3
     assert sizes.filter(patients=5_000, import_batch=None).count() == count // 3
+
+
+def test_changed_list_sizes_spread_over_several_batches_are_all_saved(db, monkeypatch):
+    from levies.services import imports
+
+    monkeypatch.setattr(imports, "UPDATE_BATCH", 7)  # 20 changed rows: batches of 7, 7 and 6
+    staged = import_with_every_kind_of_row(60)
+
+    outcome = list_size_import_apply(import_id=staged.pk, applied_by=StaffFactory())
+
+    assert outcome.updated == 20
+    sizes = ListSize.objects.filter(quarter_start=QUARTER_START)
+    assert sizes.filter(patients=6_000, import_batch=staged).count() == 40  # 20 new and 20 changed
+    assert sizes.filter(patients=5_000, import_batch=None).count() == 20
