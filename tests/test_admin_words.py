@@ -108,7 +108,8 @@ def admin_words(model, model_admin) -> Iterator[tuple[str, str, bool]]:
     yield "model name (plural)", str(opts.verbose_name_plural), True
 
     shown: set[str] = set()
-    for title, options in model_admin.get_fieldsets(request, None):
+    # The add page's fieldsets, and the change page's where the admin declares them.
+    for title, options in [*model_admin.get_fieldsets(request, None), *(model_admin.fieldsets or ())]:
         if title:
             yield "fieldset title", str(title), True
         if options.get("description"):
@@ -130,8 +131,14 @@ def admin_words(model, model_admin) -> Iterator[tuple[str, str, bool]]:
         else:
             yield f"filter {entry.__name__}", str(entry.title), True
 
+    shown.update(name for name in model_admin.readonly_fields if isinstance(name, str))
     for name in shown:
-        yield from ((f"field {name}", text, label) for text, label in field_words(model_field(model, name)))
+        field = model_field(model, name)
+        if field is not None:
+            yield from ((f"field {name}", text, label) for text, label in field_words(field))
+        elif hasattr(model_admin, name):  # a read-only line the admin computes, such as "can it be deleted?"
+            yield f"field {name}", str(label_for_field(name, model, model_admin)), True
+        # Otherwise a field of the form alone (Django's password boxes on "add user").
 
     for _function, name, description in model_admin._get_base_actions():
         yield f"action {name}", str(description), False
