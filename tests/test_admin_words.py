@@ -100,14 +100,11 @@ def field_words(field) -> Iterator[tuple[str, bool]]:
     yield str(getattr(field, "help_text", "") or ""), False
 
 
-def admin_words(model, model_admin) -> Iterator[tuple[str, str, bool]]:
-    """Each (where, text, whether it is a short label) a member of staff reads on this model's admin pages."""
-    request = superuser_request()
-    opts = model._meta
-    yield "model name", str(opts.verbose_name), True
-    yield "model name (plural)", str(opts.verbose_name_plural), True
+Words = Iterator[tuple[str, str, bool]]
 
-    shown: set[str] = set()
+
+def fieldset_words(model_admin, request, shown: set[str]) -> Words:
+    """Fieldset titles and descriptions; the names of the fields they show go into `shown`."""
     # The add page's fieldsets, and the change page's where the admin declares them.
     for title, options in [*model_admin.get_fieldsets(request, None), *(model_admin.fieldsets or ())]:
         if title:
@@ -116,13 +113,14 @@ def admin_words(model, model_admin) -> Iterator[tuple[str, str, bool]]:
             yield "fieldset description", str(options["description"]), False
         for entry in options.get("fields", ()):
             shown.update(entry if isinstance(entry, (list, tuple)) else [entry])
-    shown.update(name for name in model_admin.get_readonly_fields(request, None) if isinstance(name, str))
 
+
+def changelist_words(model, model_admin, request, shown: set[str]) -> Words:
+    """Column headings and filter titles of the list page."""
     for name in model_admin.get_list_display(request):
         yield f"column {name}", str(label_for_field(name, model, model_admin)), True
         if isinstance(name, str):
             shown.add(name)
-
     for entry in model_admin.get_list_filter(request):
         if isinstance(entry, (list, tuple)):
             entry = entry[0]
@@ -131,7 +129,8 @@ def admin_words(model, model_admin) -> Iterator[tuple[str, str, bool]]:
         else:
             yield f"filter {entry.__name__}", str(entry.title), True
 
-    shown.update(name for name in model_admin.readonly_fields if isinstance(name, str))
+
+def shown_field_words(model, model_admin, shown: set[str]) -> Words:
     for name in shown:
         field = model_field(model, name)
         if field is not None:
@@ -140,14 +139,29 @@ def admin_words(model, model_admin) -> Iterator[tuple[str, str, bool]]:
             yield f"field {name}", str(label_for_field(name, model, model_admin)), True
         # Otherwise a field of the form alone (Django's password boxes on "add user").
 
-    for _function, name, description in model_admin._get_base_actions():
-        yield f"action {name}", str(description), False
 
+def inline_words(model_admin, request) -> Words:
     for inline in model_admin.get_inline_instances(request, None):
         yield f"inline {type(inline).__name__}", str(inline.verbose_name_plural), True
         yield f"inline {type(inline).__name__}", str(inline.verbose_name), True
         for name in inline.get_fields(request, None):
             yield from ((f"inline field {name}", text, label) for text, label in field_words(model_field(inline.model, name)))
+
+
+def admin_words(model, model_admin) -> Words:
+    """Each (where, text, whether it is a short label) a member of staff reads on this model's admin pages."""
+    request = superuser_request()
+    yield "model name", str(model._meta.verbose_name), True
+    yield "model name (plural)", str(model._meta.verbose_name_plural), True
+    shown: set[str] = set()
+    yield from fieldset_words(model_admin, request, shown)
+    yield from changelist_words(model, model_admin, request, shown)
+    shown.update(name for name in model_admin.get_readonly_fields(request, None) if isinstance(name, str))
+    shown.update(name for name in model_admin.readonly_fields if isinstance(name, str))
+    yield from shown_field_words(model, model_admin, shown)
+    for _function, name, description in model_admin._get_base_actions():
+        yield f"action {name}", str(description), False
+    yield from inline_words(model_admin, request)
 
 
 def project_admins():
