@@ -3,7 +3,8 @@ from django.apps import AppConfig
 
 class EnquiriesConfig(AppConfig):
     name = "enquiries"
-    verbose_name = "Leadership and Management Support"
+    # The heading in the staff admin: the engine now serves every support service, not only LMS.
+    verbose_name = "Support enquiries"
     holds_personal_data = True
     has_demo_data = True
 

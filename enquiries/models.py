@@ -117,7 +117,13 @@ class SupportService(models.Model):
     """
 
     name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=40, unique=True, help_text="Part of the form's web address: /enquiries/new/<slug>/.")
+    slug = models.SlugField(
+        "web address name",
+        max_length=40,
+        unique=True,
+        help_text="The end of the form's web address, /enquiries/new/<name>/: small letters, digits and hyphens. "
+        "Changing it breaks links already sent.",
+    )
     reference_prefix = models.CharField(
         max_length=4,
         unique=True,
@@ -126,7 +132,9 @@ class SupportService(models.Model):
     )
     description = models.TextField(help_text="What the service offers, in words for members (shown on /support/).")
     who_reads = models.TextField(
-        blank=True, help_text="Who at the LMC will read a request, shown on the form before the member writes."
+        "who reads enquiries",
+        blank=True,
+        help_text="Who at the LMC will read an enquiry, shown on the form before the member writes.",
     )
     crisis_contacts = models.TextField(
         blank=True,
@@ -135,17 +143,21 @@ class SupportService(models.Model):
     )
     topics = models.JSONField(default=list, help_text="The topics members choose from, in order.")
     standard_working_days = models.PositiveSmallIntegerField(
+        "first contact within (working days)",
         default=5,
         validators=[MinValueValidator(1, "Allow at least 1 working day."), MaxValueValidator(30, "Allow 30 working days at most.")],
-        help_text="First contact by close of business on this working day after the request.",
+        help_text="First contact by close of business on this working day after the enquiry is sent.",
     )
     urgent_hours = models.PositiveSmallIntegerField(
+        "urgent: first contact within (hours)",
         default=48,
         validators=[MinValueValidator(1, "Allow at least 1 hour."), MaxValueValidator(240, "Allow 240 hours at most.")],
-        help_text="First contact within this many clock hours for an urgent request.",
+        help_text="First contact within this many clock hours (nights and weekends count) for an urgent enquiry.",
     )
-    close_of_business = models.TimeField(default=time(17, 0))
-    audience = models.CharField("for", max_length=10, choices=Audience, default=Audience.PRACTICE)
+    close_of_business = models.TimeField(
+        default=time(17, 0), help_text="The time of day a promise in working days falls due, for example 17:00."
+    )
+    audience = models.CharField("who it is for", max_length=10, choices=Audience, default=Audience.PRACTICE)
     default_sharing = models.CharField(max_length=10, choices=Sharing, default=Sharing.ONLY_ME)
     staff_group = models.ForeignKey(
         "auth.Group",
@@ -153,20 +165,28 @@ class SupportService(models.Model):
         null=True,
         blank=True,
         related_name="support_services",
-        help_text="Only members of this group see its requests. Empty: every member of LMC staff who works enquiries.",
+        verbose_name="staff group",
+        help_text="Only people in this staff group see its enquiries. Leave empty for every LMC officer who works enquiries.",
     )
     reminder_email = models.EmailField(
-        blank=True, help_text="Inbox for new requests, reminders and overdue alerts. Empty: the LMC's triage inbox."
+        "inbox for this service",
+        blank=True,
+        help_text="Where new enquiries, reminders and overdue alerts go. Leave empty for the LMC's triage inbox.",
     )
     retention_years = models.PositiveSmallIntegerField(
+        "years kept after closing",
         default=6,
-        validators=[MinValueValidator(1, "Keep requests for at least 1 year after closing.")],
-        help_text="Whole years after a request is closed before its text and names are removed.",
+        validators=[MinValueValidator(1, "Keep enquiries for at least 1 year after closing.")],
+        help_text="Whole years after an enquiry is closed before its text and names are removed.",
     )
     session_allowance = models.PositiveSmallIntegerField(
-        default=6, help_text="Support sessions each request may have; the triage lead can raise it for one request."
+        "support sessions per enquiry",
+        default=6,
+        help_text="Support sessions each enquiry may have; the triage lead can raise it for one enquiry.",
     )
-    position = models.PositiveSmallIntegerField(default=0, help_text="Order on the support page.")
+    position = models.PositiveSmallIntegerField(
+        "order on the support page", default=0, help_text="Lower numbers come first on the support page."
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -179,12 +199,12 @@ class SupportService(models.Model):
             models.CheckConstraint(
                 condition=Q(urgent_hours__gte=1),
                 name="svc_urgent_hours_positive",
-                violation_error_message="An urgent request must be promised first contact within at least 1 hour.",
+                violation_error_message="An urgent enquiry must be promised first contact within at least 1 hour.",
             ),
             models.CheckConstraint(
                 condition=Q(retention_years__gte=1),
                 name="svc_retention_at_least_a_year",
-                violation_error_message="Keep requests for at least 1 year after they close.",
+                violation_error_message="Keep enquiries for at least 1 year after they close.",
             ),
             # A service for a person is only ever seen by that person.
             models.CheckConstraint(
@@ -241,7 +261,7 @@ class Enquiry(models.Model):
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="enquiries")
     scope = models.CharField(max_length=10, choices=Scope, default=Scope.PRACTICE)
     # The practice's PCN when the enquiry was made, for PCN-scope enquiries.
-    pcn = models.ForeignKey(PCN, on_delete=models.PROTECT, null=True, blank=True, related_name="enquiries")
+    pcn = models.ForeignKey(PCN, on_delete=models.PROTECT, null=True, blank=True, related_name="enquiries", verbose_name="PCN")
     topic = models.CharField(max_length=30, choices=ALL_TOPIC_CHOICES)
     urgent = models.BooleanField(default=False)
     urgent_reason = models.TextField(blank=True)
@@ -414,7 +434,7 @@ class PcnSupportPause(models.Model):
         blank=True,
         help_text="The last day of the pause. Support resumes automatically the day after. Leave empty to resume by hand.",
     )
-    active = models.BooleanField(default=True, editable=False)
+    active = models.BooleanField("in force", default=True, editable=False)
     started_at = models.DateTimeField(editable=False)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
@@ -455,7 +475,7 @@ class StaffNote(models.Model):
 
     enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="staff_notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(editable=False)  # set by staff_note_add
+    created_at = models.DateTimeField("written at", editable=False)  # set by staff_note_add
     text = models.TextField()
 
     class Meta:
@@ -532,14 +552,14 @@ class EnquiryAccess(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="enquiry_accesses"
     )
-    action = models.CharField(max_length=20, choices=AccessAction)
-    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField("what they did", max_length=20, choices=AccessAction)
+    at = models.DateTimeField("when", default=timezone.now)
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
-        verbose_name = "enquiry access"
+        verbose_name = "enquiry access record"
         verbose_name_plural = "enquiry access log"
         # Nobody may add, change or delete log rows through Django's permissions.
         default_permissions = ("view",)
@@ -551,7 +571,7 @@ class EnquiryAccess(models.Model):
 
     def __str__(self) -> str:
         who = self.user or "System"
-        return f"{who} {self.get_action_display().lower()} enquiry {self.enquiry_id} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{who} {self.get_action_display().lower()} {self.enquiry.reference} at {self.at:%Y-%m-%d %H:%M}"
 
 
 class RetentionPolicy(models.Model):

@@ -42,7 +42,7 @@ class LevyRate(models.Model):
     financial_year = models.CharField(
         max_length=7, validators=[validate_financial_year], help_text="April to March, written like 2026/27."
     )
-    kind = models.CharField(max_length=10, choices=LevyKind)
+    kind = models.CharField("levy", max_length=10, choices=LevyKind)
     pence_per_patient = models.DecimalField(
         "pence per patient per year",
         max_digits=6,
@@ -87,16 +87,23 @@ class ListSize(models.Model):
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="list_sizes")
     quarter_start = models.DateField(
-        validators=[validate_quarter_start], help_text="1 April, 1 July, 1 October or 1 January."
+        "quarter starting",
+        validators=[validate_quarter_start],
+        help_text="The first day of the quarter: 1 April, 1 July, 1 October or 1 January.",
     )
     patients = models.PositiveIntegerField("registered patients", validators=[MaxValueValidator(MAX_LIST_SIZE)])
     source = models.CharField(max_length=10, choices=Source, default=Source.MANUAL)
-    imported_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField("recorded at", auto_now_add=True)
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="recorded by"
     )
     import_batch = models.ForeignKey(
-        "ListSizeImport", on_delete=models.SET_NULL, null=True, blank=True, related_name="list_sizes"
+        "ListSizeImport",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="list_sizes",
+        verbose_name="from the uploaded file",
     )
 
     class Meta:
@@ -132,12 +139,12 @@ class Remittance(models.Model):
     """Money the commissioner remitted to the LMC for one practice, quarter and levy."""
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="remittances")
-    financial_year = models.CharField(max_length=7, validators=[validate_financial_year], help_text="Like 2026/27.")
+    financial_year = models.CharField(max_length=7, validators=[validate_financial_year], help_text="April to March, written like 2026/27.")
     quarter = models.PositiveSmallIntegerField(
         choices=[(1, "Q1 (April to June)"), (2, "Q2 (July to September)"), (3, "Q3 (October to December)"),
                  (4, "Q4 (January to March)")]
     )  # fmt: skip
-    kind = models.CharField(max_length=10, choices=LevyKind)
+    kind = models.CharField("levy", max_length=10, choices=LevyKind)
     amount = models.DecimalField("amount received (£)", max_digits=12, decimal_places=2)
     date_received = models.DateField()
     reference = models.CharField(max_length=100, blank=True, help_text="The commissioner's remittance reference.")
@@ -195,14 +202,14 @@ class ListSizeImport(models.Model):
 
     file_name = models.CharField(max_length=255)
     file_format = models.CharField(max_length=10, choices=Format)
-    quarter_start = models.DateField(null=True, blank=True, validators=[validate_quarter_start])
+    quarter_start = models.DateField("quarter starting", null=True, blank=True, validators=[validate_quarter_start])
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
     # gzip of the uploaded bytes; emptied once the file has been read.
     data = models.BinaryField(default=bytes, editable=False)
-    size_chars = models.PositiveBigIntegerField(default=0)
-    progress_chars = models.PositiveBigIntegerField(default=0)
-    result = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
+    size_chars = models.PositiveBigIntegerField("file size (characters)", default=0)
+    progress_chars = models.PositiveBigIntegerField("characters read so far", default=0)
+    result = models.JSONField("what the file would change", default=dict, blank=True)
+    error = models.TextField("problem", blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     applied_at = models.DateTimeField(null=True, blank=True)

@@ -44,11 +44,11 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     def recipients(self, obj: OutboundEmail) -> str:
         return ", ".join(obj.to)
 
-    @admin.display(description="body (text)")
+    @admin.display(description="text")
     def text_body(self, obj: OutboundEmail) -> str:
         return SECRET_BODY_HIDDEN if obj.secret else obj.body_text
 
-    @admin.display(description="body (HTML source)")
+    @admin.display(description="formatted text (HTML source)")
     def html_body(self, obj: OutboundEmail) -> str:
         return SECRET_BODY_HIDDEN if obj.secret else obj.body_html
 
@@ -84,11 +84,11 @@ class OutboundEmailAdmin(admin.ModelAdmin):
                 count += 1
             else:
                 refused += 1
-        self.message_user(request, f"{count} email(s) queued to send again.", messages.SUCCESS)
+        self.message_user(request, f"{count} {'email' if count == 1 else 'emails'} queued to send again.", messages.SUCCESS)
         if refused:
             self.message_user(
                 request,
-                f"{refused} email(s) held a sign-in link that was removed when sending failed. "
+                f"{refused} {'email' if refused == 1 else 'emails'} held a sign-in link that was removed when sending failed. "
                 "Send the person a new invitation, or ask them to reset their password again.",
                 messages.WARNING,
             )

@@ -22,35 +22,46 @@ class OutboundEmail(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Gave up (needs staff attention)"
 
-    to = models.JSONField(help_text="List of recipient addresses.")
+    to = models.JSONField("to", help_text="The addresses it is sent to.")
     # A password-reset, invitation, confirmation or sign-in-code email. Anyone
     # who read it could take over the account, so no one reads it in the
     # admin, and its body is removed once sent or given up on.
     secret = models.BooleanField(
-        default=False, help_text="Carries a sign-in or set-password link: its body is never shown to staff."
+        "holds a sign-in link",
+        default=False,
+        help_text="Carries a sign-in or set-password link: what it says is never shown to staff.",
     )
     subject = models.CharField(max_length=255)
-    body_text = models.TextField()
-    body_html = models.TextField(blank=True)
+    body_text = models.TextField("text")
+    body_html = models.TextField("formatted text (HTML)", blank=True)
     attachments = models.JSONField(
+        "attachments",
         default=list,
         blank=True,
-        help_text="List of {filename, content, mimetype}; text content only.",
+        help_text="Files sent with the email, such as a calendar file.",
     )
     # Two attempts to queue the same logical message (a reminder, an
     # acknowledgement) share a key, so the second is a no-op.
-    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    dedupe_key = models.CharField(
+        "repeat check",
+        max_length=200,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Stops the same reminder or acknowledgement being queued twice. Nothing to do for staff.",
+    )
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    next_attempt_at = models.DateTimeField(db_index=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("tries", default=0)
+    last_error = models.TextField("last problem", blank=True, help_text="What the mail server said when the last try failed.")
+    created_at = models.DateTimeField("queued at", auto_now_add=True)
+    next_attempt_at = models.DateTimeField("next try at", db_index=True)
+    claimed_at = models.DateTimeField("sending started at", null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = "outbound email"
+        verbose_name = "outbox email"
+        verbose_name_plural = "outbox"
         indexes = [
             models.Index(
                 fields=["next_attempt_at"],
@@ -66,14 +77,14 @@ class OutboundEmail(models.Model):
 class OutboundEmailAccess(models.Model):
     """One time a staff member opened an outbox email in the admin. Rows are only ever inserted."""
 
-    email = models.ForeignKey(OutboundEmail, on_delete=models.PROTECT, related_name="access_log")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="outbox_accesses")
-    at = models.DateTimeField(default=timezone.now)
+    email = models.ForeignKey(OutboundEmail, on_delete=models.PROTECT, related_name="access_log", verbose_name="email opened")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="outbox_accesses", verbose_name="opened by")
+    at = models.DateTimeField("opened at", default=timezone.now)
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
-        verbose_name = "outbox access"
+        verbose_name = "opening of an outbox email"
         verbose_name_plural = "outbox access log"
         # Nobody may add, change or delete log rows through Django's permissions.
         default_permissions = ("view",)

@@ -73,7 +73,7 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Personal details", {"fields": ("first_name", "last_name", "phone")}),
-        ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        ("Access and rights", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         ("Dates", {"fields": ("invited_at", "last_login", "date_joined")}),
     )
     add_fieldsets = (
@@ -97,7 +97,7 @@ class UserAdmin(DjangoUserAdmin):
                     {
                         "classes": ("wide",),
                         "description": "Add their practice and role below, save, then choose "
-                        "\"Send invitation\": they set their own password from the email.",
+                        "\"Send an invitation\": they set their own password from the email.",
                         "fields": ("email", "first_name", "last_name"),
                     },
                 ),
@@ -130,16 +130,21 @@ class UserAdmin(DjangoUserAdmin):
             raise PermissionDenied
         return super().user_change_password(request, id, form_url)
 
-    @admin.action(description="Send invitation (set-password link)", permissions=["invite"])
+    @admin.action(description="Send an invitation (an email with a link to set their password)", permissions=["invite"])
     def send_invitation(self, request, queryset):
         sent = 0
         for user in queryset.filter(is_active=True):
             services.user_invite(user=user, invited_by=request.user)
             sent += 1
         skipped = queryset.count() - sent
-        self.message_user(request, f"Invitation sent to {sent} person(s).", messages.SUCCESS)
+        self.message_user(request, f"Invitation sent to {sent} {'person' if sent == 1 else 'people'}.", messages.SUCCESS)
         if skipped:
-            self.message_user(request, f"{skipped} deactivated account(s) were not invited.", messages.WARNING)
+            self.message_user(
+                request,
+                f"{skipped} closed {'account was' if skipped == 1 else 'accounts were'} not invited. "
+                "Tick \"Account open\" on an account first to invite them again.",
+                messages.WARNING,
+            )
 
     def has_invite_permission(self, request) -> bool:
         return request.user.has_perm("members.invite_member")
@@ -154,7 +159,7 @@ class UserAdmin(DjangoUserAdmin):
                 self.log_change(request, user, f"Deactivated (left the practice); {ended} session(s) ended.")
             self.message_user(
                 request,
-                f"{len(queryset)} account(s) deactivated. They cannot log in now; "
+                f"{len(queryset)} {'account' if len(queryset) == 1 else 'accounts'} deactivated. They cannot log in now; "
                 "their enquiries stay with their practice.",
                 messages.SUCCESS,
             )

@@ -41,7 +41,24 @@ class User(AbstractUser):
     username = None
     email = models.EmailField("email address", unique=True)
     phone = models.CharField(max_length=30, blank=True)
-    invited_at = models.DateTimeField(null=True, blank=True, help_text="When the last invitation was sent.")
+    invited_at = models.DateTimeField("invitation sent", null=True, blank=True, help_text="When the last invitation was sent.")
+    # Django's own labels for these say "Designates whether the user..."; these say what each tick does here.
+    is_staff = models.BooleanField(
+        "LMC staff",
+        default=False,
+        help_text="Can sign in to this staff area (with two-factor authentication). Their groups decide what they see and do.",
+    )
+    is_active = models.BooleanField(
+        "account open",
+        default=True,
+        help_text="Untick to stop someone signing in, instead of deleting their account. "
+        "For someone who left their practice, use the action \"Deactivate (left the practice)\".",
+    )
+    is_superuser = models.BooleanField(
+        "superuser",
+        default=False,
+        help_text="Can see and change everything here, whatever their groups. Only for the people who run the portal.",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -67,7 +84,7 @@ class PCN(models.Model):
     """A Primary Care Network."""
 
     name = models.CharField(max_length=200, unique=True)
-    code = models.CharField(max_length=10, unique=True, help_text="The PCN's ODS code, e.g. U12345.")
+    code = models.CharField("ODS code", max_length=10, unique=True, help_text="The PCN's ODS code, for example U12345.")
 
     class Meta:
         ordering = ["name"]
@@ -87,7 +104,7 @@ class Area(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     code = models.CharField("ODS code", max_length=10, blank=True, help_text="For example QE1 (ICB) or 00R (Sub-ICB).")
-    kind = models.CharField(max_length=10, choices=Kind, default=Kind.SUB_ICB)
+    kind = models.CharField("type", max_length=10, choices=Kind, default=Kind.SUB_ICB)
     icb = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -131,7 +148,7 @@ class Practice(models.Model):
 
     name = models.CharField(max_length=200)
     ods_code = models.CharField("ODS code", max_length=6, unique=True, validators=[ods_code_validator])
-    pcn = models.ForeignKey(PCN, on_delete=models.PROTECT, null=True, blank=True, related_name="practices")
+    pcn = models.ForeignKey(PCN, on_delete=models.PROTECT, null=True, blank=True, related_name="practices", verbose_name="PCN")
     area = models.ForeignKey(
         Area,
         on_delete=models.PROTECT,
@@ -172,11 +189,11 @@ class Membership(models.Model):
         TEAM_LEAD = "team_lead", "Team lead (for example reception or admin lead)"
         OTHER = "other", "Other"
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name="person")
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role)
-    is_active = models.BooleanField(default=True, help_text="Untick when the person leaves the practice.")
-    created_at = models.DateTimeField(auto_now_add=True)
+    is_active = models.BooleanField("still at the practice", default=True, help_text="Untick when the person leaves the practice.")
+    created_at = models.DateTimeField("added", auto_now_add=True)
 
     class Meta:
         ordering = ["practice__name"]

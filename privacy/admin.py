@@ -33,7 +33,7 @@ class PersonalDataExportAdmin(ReadOnlyLogAdmin):
     list_select_related = ["subject", "produced_by"]
     date_hierarchy = "at"
 
-    @admin.display(description="email", ordering="subject__email")
+    @admin.display(description="their email address", ordering="subject__email")
     def subject_email(self, obj: PersonalDataExport) -> str:
         return obj.subject.email
 

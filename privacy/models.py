@@ -11,12 +11,12 @@ class PersonalDataExport(models.Model):
     """
 
     subject = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="personal_data_exports"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="personal_data_exports", verbose_name="whose data"
     )
     produced_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="personal_data_exports_produced"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="personal_data_exports_produced", verbose_name="produced by"
     )
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField("produced at", default=timezone.now)
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
 
     class Meta:
@@ -24,6 +24,8 @@ class PersonalDataExport(models.Model):
         ordering = ["-at", "-id"]
         # The register is insert-only: nobody may add, change or delete rows by hand.
         default_permissions = ("view",)
+        verbose_name = "personal data export (subject access)"
+        verbose_name_plural = "personal data exports (subject access)"
         permissions = [("export_personal_data", "Can produce a person's subject access export")]
 
     def __str__(self) -> str:

@@ -144,7 +144,7 @@ class CohortAdmin(admin.ModelAdmin):
         ("Dates", {"fields": ["applications_open_at", "applications_close_at", "cancellation_until", "starts_on", "ends_on"]}),
         ("Places and completion", {"fields": ["capacity", "completion_minimum"]}),
         ("Co-facilitators", {"fields": ["possible_co_facilitators", "co_facilitators"]}),
-        ("Deleting", {"fields": ["deletion"]}),
+        ("Deleting this cohort", {"fields": ["deletion"]}),
     ]
 
     def get_queryset(self, request):
@@ -176,7 +176,7 @@ class CohortAdmin(admin.ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    @admin.display(description="deleting")
+    @admin.display(description="can it be deleted?")
     def deletion(self, obj):
         if obj and obj.pk and obj.enrolments.exists():
             return "People have enrolled in this cohort, so it cannot be deleted. Their places and attendance are kept."

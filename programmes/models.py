@@ -31,14 +31,19 @@ class Programme(models.Model):
         COHORT = "cohort", "Cohorts (enrol once for a run of sessions)"
 
     name = models.CharField(max_length=150, unique=True)
-    slug = models.SlugField(max_length=60, unique=True, help_text="Short name used in web addresses.")
+    slug = models.SlugField(
+        "web address name",
+        max_length=60,
+        unique=True,
+        help_text="A short name for the programme's web address: small letters, digits and hyphens.",
+    )
     description = models.TextField(help_text="What the programme is and who it helps; shown to members.")
     audience_roles = models.JSONField(
         "who it is for",
         default=list,
         help_text="The practice roles that may take part.",
     )
-    kind = models.CharField(max_length=10, choices=Kind, default=Kind.COHORT)
+    kind = models.CharField("how it runs", max_length=10, choices=Kind, default=Kind.COHORT)
     sessions_per_cohort = models.PositiveSmallIntegerField(
         default=6, help_text="For cohorts: how many sessions a new cohort starts with."
     )
@@ -110,6 +115,8 @@ class Area(models.Model):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = "footprint"
+        verbose_name_plural = "footprints"
 
     def __str__(self) -> str:
         return self.name
@@ -119,7 +126,7 @@ class AspiringGroup(models.Model):
     """An aspiring practice manager group: assistants, deputies and team leads meeting monthly."""
 
     name = models.CharField(max_length=150)
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="aspiring_groups")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="aspiring_groups", verbose_name="footprint")
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="aspiring_groups")
 
     class Meta:
@@ -163,7 +170,7 @@ class Session(models.Model):
         limit_choices_to={"kind": "drop_in"},
     )
     title = models.CharField(max_length=200)
-    kind = models.CharField(max_length=30, choices=Kind, default=Kind.PEER_SUPPORT)
+    kind = models.CharField("type of session", max_length=30, choices=Kind, default=Kind.PEER_SUPPORT)
     description = models.TextField(blank=True, help_text="What the session covers; shown to members.")
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="sessions", verbose_name="footprint")
     group = models.ForeignKey(
@@ -179,7 +186,7 @@ class Session(models.Model):
     online_link = models.URLField(blank=True, help_text="Joining link, for an online session.")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
-    capacity = models.PositiveIntegerField(help_text="How many places can be confirmed.")
+    capacity = models.PositiveIntegerField("places", help_text="How many places can be confirmed.")
     audience = models.CharField(
         "who may book", max_length=20, choices=Audience, default=Audience.PRACTICE_MANAGERS
     )
@@ -253,15 +260,19 @@ class Booking(models.Model):
 
     # PROTECT: a session people have booked cannot be deleted (cancel the bookings first).
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="bookings")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="programme_bookings")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="programme_bookings", verbose_name="person")
     status = models.CharField(max_length=10, choices=Status)
-    created_at = models.DateTimeField(auto_now_add=True, help_text="Arrival order for the waiting list.")
+    created_at = models.DateTimeField("booked at", auto_now_add=True, help_text="Arrival order for the waiting list.")
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     attended = models.BooleanField(null=True, blank=True, help_text="Blank until staff record attendance.")
     reminded_at = models.DateTimeField(null=True, blank=True, help_text="When the day-before reminder was queued.")
     # The calendar file's SEQUENCE: bumped every time the booking's invitation changes.
-    ics_sequence = models.PositiveIntegerField(default=0)
+    ics_sequence = models.PositiveIntegerField(
+        "calendar update number",
+        default=0,
+        help_text="Goes up each time the calendar invitation changes, so people's calendars move the event.",
+    )
 
     class Meta:
         ordering = ["session__starts_at", "created_at", "pk"]
@@ -285,8 +296,8 @@ class Training(models.Model):
         PEER_REVIEWER = "peer_reviewer", "Trained peer reviewer"
         MENTOR = "mentor", "Trained coach and mentor"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="programme_trainings")
-    kind = models.CharField(max_length=20, choices=Kind)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="programme_trainings", verbose_name="person")
+    kind = models.CharField("training", max_length=20, choices=Kind)
     completed_on = models.DateField()
     session = models.ForeignKey(
         Session, on_delete=models.SET_NULL, null=True, blank=True, help_text="The training day attended."
@@ -294,6 +305,8 @@ class Training(models.Model):
 
     class Meta:
         ordering = ["-completed_on"]
+        verbose_name = "training record"
+        verbose_name_plural = "training records"
         constraints = [models.UniqueConstraint(fields=["user", "kind"], name="programmes_training_one_per_kind", violation_error_message="This person already has this training recorded.")]
 
     def __str__(self) -> str:
@@ -435,6 +448,7 @@ class Cohort(models.Model):
     co_facilitators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
+        verbose_name="co-facilitators",
         related_name="cohorts_co_facilitated",
         help_text="People who help run this cohort, for example someone who completed an earlier one.",
     )
@@ -538,9 +552,9 @@ class Enrolment(models.Model):
     ACTIVE = Booking.ACTIVE
 
     cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="enrolments")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cohort_enrolments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cohort_enrolments", verbose_name="person")
     status = models.CharField(max_length=10, choices=Booking.Status)
-    created_at = models.DateTimeField(auto_now_add=True, help_text="Arrival order for the waiting list.")
+    created_at = models.DateTimeField("enrolled at", auto_now_add=True, help_text="Arrival order for the waiting list.")
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(
@@ -549,7 +563,11 @@ class Enrolment(models.Model):
     reminded_until = models.DateTimeField(
         null=True, blank=True, help_text="Start of the latest session the person has been reminded of."
     )
-    ics_sequence = models.PositiveIntegerField(default=0)
+    ics_sequence = models.PositiveIntegerField(
+        "calendar update number",
+        default=0,
+        help_text="Goes up each time the calendar invitation changes, so people's calendars move the event.",
+    )
 
     class Meta:
         ordering = ["cohort__starts_on", "created_at", "pk"]
@@ -677,9 +695,10 @@ class LeadershipInterest(models.Model):
     )
     take_part = models.BooleanField("taking part in a programme", default=False)
     co_facilitate = models.BooleanField("co-facilitating a programme", default=False)
-    lead = models.BooleanField("leading a programme in my area", default=False)
+    lead = models.BooleanField("leading a programme in the area", default=False)
+    # The member's own form has its own label ("Show my name and practice to others in my area ...").
     name_visible = models.BooleanField(
-        "show my name and practice to others in my area who have registered and chosen the same",
+        "name shown to others in the area",
         default=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)

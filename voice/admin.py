@@ -115,9 +115,9 @@ class SurveyAdmin(admin.ModelAdmin):
             except ValidationError as error:
                 self.message_user(request, f"{survey}: {error.message}", messages.ERROR)
         if done:
-            self.message_user(request, f"Published {done} survey(s).", messages.SUCCESS)
+            self.message_user(request, f"Published {done} {'survey' if done == 1 else 'surveys'}.", messages.SUCCESS)
 
-    @admin.action(description='Publish "You said, we did" of the selected consultations to their audience')
+    @admin.action(description='Publish the "You said, we did" summary of the selected consultations to their audience')
     def publish_you_said_we_did(self, request, queryset):
         done = 0
         for survey in queryset:
@@ -127,7 +127,8 @@ class SurveyAdmin(admin.ModelAdmin):
             except ValidationError as error:
                 self.message_user(request, f"{survey}: {error.message}", messages.ERROR)
         if done:
-            self.message_user(request, f'Published "You said, we did" for {done} consultation(s).', messages.SUCCESS)
+            consultations = "consultation" if done == 1 else "consultations"
+            self.message_user(request, f'Published "You said, we did" for {done} {consultations}.', messages.SUCCESS)
 
     def get_urls(self):
         extra = [

@@ -80,7 +80,7 @@ class Survey(models.Model):
     you_said_we_did = models.TextField(
         '"You said, we did"', blank=True, help_text="What members told us and what we did about it."
     )
-    you_said_we_did_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    you_said_we_did_published_at = models.DateTimeField("\"You said, we did\" published at", null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -147,11 +147,11 @@ class Question(models.Model):
     CHOICE_KINDS = (Kind.SINGLE, Kind.MULTIPLE)
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
-    position = models.PositiveIntegerField(default=0, help_text="Questions are shown in this order, lowest first.")
+    position = models.PositiveIntegerField("order", default=0, help_text="Questions are shown in this order, lowest first.")
     text = models.CharField("question", max_length=300)
     hint = models.CharField(max_length=300, blank=True, help_text="Optional: a line under the question.")
-    kind = models.CharField(max_length=10, choices=Kind, default=Kind.SINGLE)
-    required = models.BooleanField(default=True)
+    kind = models.CharField("type of answer", max_length=10, choices=Kind, default=Kind.SINGLE)
+    required = models.BooleanField("must be answered", default=True)
     choices = models.TextField(blank=True, help_text="For a choice question: the options, one per line, in order.")
     scale_low_label = models.CharField("label for 1", max_length=60, blank=True, default="Very dissatisfied")
     scale_high_label = models.CharField("label for 5", max_length=60, blank=True, default="Very satisfied")

@@ -184,7 +184,7 @@ class ConflictOfInterestAdmin(admin.ModelAdmin):
             messages.warning(
                 request,
                 f"{returned} enquir{'y was' if returned == 1 else 'ies were'} assigned to {officer} and "
-                "went back to the triage queue. The triage inbox has been told.",
+                "went back to the triage list, unassigned. The triage inbox has been told.",
             )
 
     @admin.action(description="Withdraw the selected conflicts (the record is kept)", permissions=["manage"])

@@ -188,8 +188,10 @@ class RestrictedEnquiryAdminMixin:
                 self.message_user(request, str(error), messages.ERROR)
                 return None
             else:
+                count = len(queryset)
                 self.message_user(
-                    request, f"{len(queryset)} enquiry(ies) restricted. Only the named officers can see them now."
+                    request,
+                    f"{count} {'enquiry' if count == 1 else 'enquiries'} restricted. Only the named officers can see them now.",
                 )
                 return None
         context = {
@@ -211,7 +213,12 @@ class RestrictedEnquiryAdminMixin:
         except PermissionDenied as error:
             self.message_user(request, str(error), messages.ERROR)
             return
-        self.message_user(request, f"{len(queryset)} enquiry(ies) can now be seen by every LMC officer.")
+        count = len(queryset)
+        self.message_user(
+            request,
+            f"Restriction lifted on {count} {'enquiry' if count == 1 else 'enquiries'}: the officers who work "
+            "the service can see them again (conflicts of interest still apply).",
+        )
 
 
 class EnquiryDataProtectionAdminMixin(AccessLoggedAdminMixin, RestrictedEnquiryAdminMixin):

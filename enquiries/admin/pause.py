@@ -70,7 +70,7 @@ class PcnSupportPauseAdmin(admin.ModelAdmin):
             count = pcn_support_resume(by=request.user)
             messages.success(
                 request,
-                f"PCN support resumed. {count} held enquir{'y' if count == 1 else 'ies'} now "
-                "have a due time from now, and their senders have been emailed.",
+                f"PCN support resumed. {count} held {'enquiry now has' if count == 1 else 'enquiries now have'} "
+                "a first-contact due time counted from now, and each sender has been emailed.",
             )
         return HttpResponseRedirect(reverse("admin:enquiries_pcnsupportpause_changelist"))

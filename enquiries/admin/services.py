@@ -58,7 +58,7 @@ class SupportServiceAdmin(admin.ModelAdmin):
         return ["slug", "reference_prefix"] if obj is not None else []
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return False  # its requests refer to it
+        return False  # its enquiries refer to it
 
 
 class SignpostForm(forms.ModelForm):
@@ -82,6 +82,6 @@ class SignpostAdmin(admin.ModelAdmin):
         ("Beside the support forms", {"fields": ["topics", "topic_advice"]}),
     ]
 
-    @admin.display(description="For")
+    @admin.display(description="for")
     def who_for(self, obj: Signpost) -> str:
         return obj.who_for()

@@ -28,7 +28,7 @@ class LevyRateAdmin(admin.ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    @admin.display(description="deleting")
+    @admin.display(description="can it be deleted?")
     def deletion(self, obj):
         if obj and obj.pk and not self.has_delete_permission(None, obj):
             return (

@@ -94,7 +94,7 @@ class RemittanceAdmin(admin.ModelAdmin):
             messages.error(request, " ".join(error.messages))
             return redirect("admin:levies_remittance_import")
         del request.session[SESSION_KEY]
-        messages.success(request, f"Recorded {count} remittances. The quarter view now includes them.")
+        messages.success(request, f"Recorded {count} {'remittance' if count == 1 else 'remittances'}. The quarter view now includes them.")
         return redirect("admin:levies_remittance_changelist")
 
     def _filtered(self, request):

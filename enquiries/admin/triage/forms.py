@@ -139,7 +139,7 @@ class SignpostForm(StepForm):
     signpost = forms.ModelChoiceField(
         queryset=Signpost.objects.order_by("name"),
         label="Organisation",
-        help_text="The member sees this on their request's page, with the organisation's phone number and website.",
+        help_text="The member sees this on their enquiry's page, with the organisation's phone number and website.",
         error_messages={"required": "Choose the organisation you pointed the member to."},
     )
 
@@ -154,6 +154,6 @@ class AllowanceForm(StepForm):
     reason = forms.CharField(
         label="Why more sessions are needed",
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Kept in the request's history.",
-        error_messages={"required": "Say why this request needs more sessions."},
+        help_text="Kept in the enquiry's history.",
+        error_messages={"required": "Say why this enquiry needs more sessions."},
     )

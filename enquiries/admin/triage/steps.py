@@ -126,7 +126,7 @@ STEPS = {
                 enquiry=enquiry, held_on=data["held_on"], by=by
             ),
             "support session recorded",
-            "Each session counts against the request's allowance. The member sees the dates, never your notes.",
+            "Each session counts against the enquiry's allowance. The member sees the dates, never your notes.",
             for_person_only=True,
         ),
         Step(
@@ -149,7 +149,7 @@ STEPS = {
                 enquiry=enquiry, to=data["session_allowance"], reason=data["reason"], by=by
             ),
             "session allowance raised",
-            "Only the triage lead can give a request more support sessions than its service allows.",
+            "Only the triage lead can give an enquiry more support sessions than its service allows.",
             for_person_only=True,
         ),
     ]
