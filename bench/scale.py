@@ -83,7 +83,7 @@ class Row:
 def _timing(figures: dict) -> dict:
     """A page's figures as a Row takes them, its slowest statement in the notes."""
     return {"p50": figures["p50"], "p95": figures["p95"], "queries": figures["queries"],
-            "note": f"slowest SQL {figures['slowest_ms']:.0f} ms"}  # fmt: skip
+            "note": f"Django CPU p50 {figures['cpu_p50']:.0f} ms; slowest SQL {figures['slowest_ms']:.0f} ms"}  # fmt: skip
 
 
 def _first_reference(page: str) -> str | None:
