@@ -181,11 +181,16 @@ def measure_sweeps(*, idle_runs: int, max_sweeps: int = 20) -> list[Row]:
 # --- Submissions and the import, each in a process (and a database) of its own ----
 
 
-def _run_measure(module: str, kwargs: dict, *, env: dict, timeout: float) -> dict | None:
-    """Call `module.measure(**kwargs)` in a fresh process; return its dict, or None when it has no `measure`."""
+def _run_measure(module: str, kwargs: dict, *, env: dict, timeout: float, setup: bool = False) -> dict | None:
+    """Call `module.measure(**kwargs)` in a fresh process; return its dict, or None when it has no `measure`.
+
+    With `setup`, Django is set up first on the DATABASE_URL of `env` (migrated).
+    """
     code = (
-        "import json, sys\n"
-        f"try:\n    from {module} import measure\n"
+        "import json, os, sys\n"
+        + ("from bench.harness import django_setup\ndjango_setup(database_url=os.environ['DATABASE_URL'])\n"
+           if setup else "")
+        + f"try:\n    from {module} import measure\n"
         "except ImportError:\n    sys.exit(3)\n"
         f"print({MEASURE_PREFIX!r} + json.dumps(measure(**{kwargs!r}), default=str), flush=True)\n"
     )
@@ -256,7 +261,7 @@ def _levies_import_by_its_output(*, practices: int, env: dict) -> dict:
 
 def measure_import(*, practices: int, database_url: str) -> Row:
     env = _child_env(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="bench.settings", LOG_LEVEL="ERROR")
-    figures = _run_measure("bench.levies_import", {"practices": practices}, env=env, timeout=1200)
+    figures = _run_measure("bench.levies_import", {"practices": practices}, env=env, timeout=1200, setup=True)
     if figures is None:
         figures = _levies_import_by_its_output(practices=practices, env=env)
     seconds = figures["changed_seconds"]
