@@ -45,7 +45,11 @@ clean:
 	rm -rf $(VENV) node_modules staticfiles
 
 ## Benchmarks and load/fault scripts (need DATABASE_URL naming a PostgreSQL server; see README).
-.PHONY: bench-seed bench-triage bench-load bench-faults bench-levies
+.PHONY: bench bench-seed bench-triage bench-load bench-faults bench-levies
+## The performance table (issue 19): seed, every hot path beside its floor and target.
+## BENCH_ARGS passes options, e.g. make bench BENCH_ARGS="--enquiries 1000000 --markdown scale.md".
+bench: install
+	$(BIN)/python -m bench.scale $(BENCH_ARGS)
 bench-seed: install
 	$(BIN)/python -m bench.seed
 bench-triage: install

@@ -148,6 +148,104 @@ def print_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> Non
     sys.stdout.flush()
 
 
+# --- Requests in-process ---------------------------------------------------------
+
+OFFICER_EMAIL = "bench-officer@lmc.example.org"
+
+
+def officer_client():
+    """A logged-in Django test client for a non-superuser officer with TOTP; return (client, user).
+
+    The officer is in the groups "LMC officers" and "Triage lead", as the
+    person working the triage dashboard is: staff rights come from groups,
+    never from is_superuser.
+    """
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from members.groups import OFFICERS, TRIAGE_LEAD
+    from members.models import User
+
+    user, created = User.objects.get_or_create(
+        email=OFFICER_EMAIL, defaults={"is_staff": True, "first_name": "Bench", "last_name": "Officer"}
+    )
+    if created:
+        user.groups.set(Group.objects.filter(name__in=[OFFICERS, TRIAGE_LEAD]))
+        TOTP.activate(user, generate_totp_secret())  # staff reach the admin only with an authenticator
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client, user
+
+
+def busiest_member_client():
+    """A logged-in Django test client for the bench member who sent the most enquiries; return (client, user)."""
+    from django.db.models import Count
+    from django.test import Client
+
+    from bench.seed import EMAIL_DOMAIN
+    from members.models import User
+
+    member = (
+        User.objects.filter(email__endswith="@" + EMAIL_DOMAIN, is_staff=False)
+        .annotate(sent=Count("submitted_enquiries"))
+        .order_by("-sent")
+        .first()
+    )
+    client = Client(raise_request_exception=False)
+    client.force_login(member)
+    return client, member
+
+
+def page_figures(client, url: str, *, requests: int, check=None) -> dict:
+    """Time `requests` GETs of `url` after a warm-up; count the queries of one and find its slowest.
+
+    `check(page_text)` must hold for the warm-up's page. Raise BrokenPromise
+    if a request answers with anything but 200.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = client.get(url)
+    if first.status_code != 200:
+        raise BrokenPromise(f"{url} answered {first.status_code}")
+    if check is not None and not check(first.content.decode()):
+        raise BrokenPromise(f"{url} did not list what it should")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    # Read now: the next request clears the log these come from.
+    query_count = len(queries)
+    slowest = max(queries.captured_queries, key=lambda q: float(q["time"]), default={"time": "0", "sql": ""})
+    times, cpu = [], []
+    for _ in range(requests):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+        if response.status_code != 200:
+            raise BrokenPromise(f"{url} answered {response.status_code}")
+    return {
+        "queries": query_count,
+        "p50": percentile(times, 50),
+        "p95": percentile(times, 95),
+        # Django's own CPU (this process: the client is thin), steadier than wall time on a busy machine.
+        "cpu_p50": percentile(cpu, 50),
+        "slowest_ms": float(slowest["time"]) * 1000,
+        "slowest_sql": slowest["sql"],
+    }
+
+
+class StatementCounter:
+    """Count every statement on a connection (CaptureQueriesContext stops at 9,000): `connection.execute_wrapper(c)`."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
 # --- Processes --------------------------------------------------------------------
 
 

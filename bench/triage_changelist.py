@@ -6,9 +6,9 @@
 For each size it seeds a fresh bench database (bench.seed: 7,000 practices)
 and, in-process with Django's test Client, measures:
 
-- the triage changelist (/admin/enquiries/enquiry/, a superuser with TOTP),
+- the triage changelist (/admin/enquiries/enquiry/, a non-superuser officer with TOTP),
 - Django's admin with no customisation listing the same model,
-- a bare Django view listing the same rows (a page of the changelist: one query, a tiny template),
+- a bare Django view listing the same rows (the changelist's first page: one query, a tiny template),
 - the members' enquiry list (the member with the most enquiries),
 - the reminder sweep (enquiries.tasks.send_sla_reminders), run until it
   finds nothing to send: the first sweep, the whole backlog, and the sweep
@@ -25,94 +25,32 @@ import sys
 import time
 from collections.abc import Callable
 
-from bench.harness import bench_database, percentile, print_table
-
-
-def _page(client, url: str, *, requests: int, check: Callable | None = None) -> dict:
-    """Time `requests` GETs of `url` after a warm-up; count the queries of one."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    first = client.get(url)
-    if first.status_code != 200:
-        raise AssertionError(f"{url} answered {first.status_code}")
-    if check is not None and not check(first):
-        raise AssertionError(f"{url} did not list what it should")
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    # Read now: the next request clears the log these come from.
-    query_count = len(queries)
-    slowest = max(queries.captured_queries, key=lambda q: float(q["time"]), default={"time": "0", "sql": ""})
-    times = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, f"{url} answered {response.status_code}"
-    return {
-        "queries": query_count,
-        "p50": percentile(times, 50),
-        "p95": percentile(times, 95),
-        "slowest_ms": float(slowest["time"]) * 1000,
-        "slowest_sql": slowest["sql"],
-    }
-
-
-def _staff_client():
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-    from django.test import Client
-
-    from members.models import User
-
-    user, created = User.objects.get_or_create(
-        email="bench-superuser@lmc.example.org", defaults={"is_staff": True, "is_superuser": True}
-    )
-    if created:
-        TOTP.activate(user, generate_totp_secret())  # staff reach the admin only with an authenticator
-    client = Client(raise_request_exception=False)
-    client.force_login(user)
-    return client
+from bench.harness import (
+    BrokenPromise,
+    StatementCounter,
+    bench_database,
+    busiest_member_client,
+    officer_client,
+    page_figures,
+    print_table,
+)
 
 
 def _busiest_member_client():
-    from django.db.models import Count
-    from django.test import Client
-
-    from bench.seed import EMAIL_DOMAIN
     from enquiries.models import Enquiry
-    from members.models import User
 
-    member = (
-        User.objects.filter(email__endswith="@" + EMAIL_DOMAIN, is_staff=False)
-        .annotate(n=Count("submitted_enquiries"))
-        .order_by("-n")
-        .first()
-    )
-    references = list(Enquiry.objects.filter(submitted_by=member).values_list("reference", flat=True))
-    client = Client(raise_request_exception=False)
-    client.force_login(member)
-    return client, references
+    client, member = busiest_member_client()
+    return client, list(Enquiry.objects.filter(submitted_by=member).values_list("reference", flat=True))
 
 
 SWEEP_ROUNDS = 40
 SWEEP_SECONDS = 600
 
 
-class QueryCounter:
-    """Count every query on the connection (CaptureQueriesContext stops at 9,000)."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
 def _timed_sweep(send_sla_reminders) -> dict:
     from django.db import connection
 
-    counter = QueryCounter()
+    counter = StatementCounter()
     with connection.execute_wrapper(counter):
         started = time.perf_counter()
         sent = send_sla_reminders()
@@ -152,24 +90,24 @@ def measure(size: int, *, requests: int, slow_sql: float = 0) -> list[list]:
 
     result = seed(enquiries=size, practices=7_000)
     print(f"  seeded {size:,} enquiries in {result.seconds:.1f} s ({result.rows_per_second:,.0f} rows/s)", flush=True)
-    staff = _staff_client()
+    staff, _officer = officer_client()
     member, references = _busiest_member_client()
     rows = []
-    bare = _page(staff, "/bench/bare/enquiries/", requests=requests)
+    bare = page_figures(staff, "/bench/bare/enquiries/", requests=requests)
     targets: list[tuple[str, Callable[[], dict]]] = [
         (f"bare view, {bare_rows()} rows", lambda: bare),
-        ("Django admin, no customisation", lambda: _page(staff, "/bench/default-admin/enquiries/enquiry/", requests=requests)),
+        ("Django admin, no customisation", lambda: page_figures(staff, "/bench/default-admin/enquiries/enquiry/", requests=requests)),
         ("triage changelist", lambda: _triage(staff, requests=requests)),
         ("triage changelist, breached", lambda: _triage(staff, requests=requests, query="?sla=breached")),
         ("triage changelist, PCN search", lambda: _triage(staff, requests=requests, query="?practice_pcn=Bench+PCN+17")),
         ("support overview", lambda: _triage(staff, requests=requests, query="overview/")),
         (
             f"member's enquiry list ({len(references)} enquiries)",
-            lambda: _page(
+            lambda: page_figures(
                 member,
                 "/enquiries/",
                 requests=requests,
-                check=lambda r: bool(references) and references[0] in r.content.decode(),
+                check=lambda page: bool(references) and references[0] in page,
             ),
         ),
     ]
@@ -199,7 +137,7 @@ def measure(size: int, *, requests: int, slow_sql: float = 0) -> list[list]:
 def _triage(client, *, requests: int, query: str = "") -> dict:
     from django.conf import settings
 
-    return _page(client, f"/{settings.LMC_ADMIN_PATH}enquiries/enquiry/{query}", requests=requests)
+    return page_figures(client, f"/{settings.LMC_ADMIN_PATH}enquiries/enquiry/{query}", requests=requests)
 
 
 def main(argv=None) -> int:
@@ -223,7 +161,7 @@ def main(argv=None) -> int:
         for size in sizes:
             try:
                 rows.extend(measure(size, requests=requests, slow_sql=args.slow_sql))
-            except AssertionError as error:
+            except (AssertionError, BrokenPromise) as error:
                 print(f"BROKEN: {error}")
                 return 1
     print()

@@ -23,6 +23,7 @@ default_admin.register(Enquiry, StockEnquiryAdmin)
 bench_patterns = (
     [
         path("bare/enquiries/", views.bare_enquiry_list, name="bare_list"),
+        path("bare/my-enquiries/", views.bare_member_enquiry_list, name="bare_member_list"),
     ],
     "bench",
 )

@@ -20,10 +20,10 @@ ROOT = Path(__file__).resolve().parents[2]
 needs_redis_server = pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server installed")
 
 
-def run_short(module: str, suffix: str) -> subprocess.CompletedProcess:
+def run_short(module: str, suffix: str, *more: str) -> subprocess.CompletedProcess:
     database = (urlsplit(os.environ.get("DATABASE_URL", "")).path.lstrip("/") or "lmc") + "_" + suffix
     return subprocess.run(
-        [sys.executable, "-m", module, "--short", "--database", database],
+        [sys.executable, "-m", module, "--short", "--database", database, *more],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -78,3 +78,22 @@ def test_the_list_size_import_stays_within_its_memory_limit_whatever_the_file():
     result = run_short("bench.levies_import_memory", "import_memory")
     assert result.returncode == 0, figures(result)
     assert "Result: every scenario within 200 MB" in result.stdout, figures(result)
+
+
+@pytest.mark.integration
+@pytest.mark.postgres
+def test_scale_benchmark_prints_one_table_of_figures_beside_their_floors_and_targets(tmp_path):
+    # The submissions under gunicorn have their own test above; here the rest of the table, quickly.
+    # 2,000 enquiries leave 14 reminders due (a few more if the clock crosses a due-soon window).
+    markdown = tmp_path / "scale.md"
+    result = run_short("bench.scale", "scale", "--skip", "submissions", "--markdown", str(markdown))
+    assert result.returncode == 0, figures(result)
+    for row in ("triage changelist, default", "triage changelist, breached by due time", "support overview",
+                "members' enquiry list", "reminder sweep, 1", "reminder sweep, idle",
+                "list-size import, 200 practices"):  # fmt: skip
+        assert row in result.stdout, figures(result)
+    assert "targets met" in result.stdout, figures(result)
+    table = markdown.read_text()
+    assert "| what | p50 ms | p95 ms | queries | bare view p50 | x bare |" in table
+    assert "PostgreSQL" in table
+    assert "CPUs" in table

@@ -52,3 +52,23 @@ def test_every_bench_member_can_log_in_with_the_bench_password(client):
 
     assert response.status_code == 302
     assert "/accounts/" not in response["Location"]
+
+
+@pytest.mark.django_db
+def test_seed_leaves_the_chosen_number_of_reminders_due_with_pastoral_and_restricted_work_among_the_rest():
+    from django.utils import timezone
+
+    from enquiries.selectors.reminders import enquiries_breached_unreminded, enquiries_due_soon_unreminded
+
+    seed.seed(enquiries=3000, practices=60, due_reminders=20)
+
+    now = timezone.now()
+    due = enquiries_breached_unreminded(now=now).count() + enquiries_due_soon_unreminded(now=now).count()
+    assert due == 20
+    assert enquiries_due_soon_unreminded(now=now).exists(), "some are due soon, not all breached"
+    assert Enquiry.objects.filter(service__slug="pastoral", reference__startswith="PPS-").exists()
+    restricted = Enquiry.objects.filter(is_restricted=True)
+    assert restricted.exists()
+    assert set(restricted.values_list("pk", flat=True)) == set(
+        Enquiry.objects.filter(restricted_to__isnull=False).values_list("pk", flat=True)
+    )
