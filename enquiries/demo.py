@@ -65,6 +65,19 @@ DEMO_ENQUIRIES = [
         [(1, Status.TRIAGED), (2, Status.FIRST_CONTACT), (9, Status.PLAN_AGREED), (30, Status.CLOSED)],
     ),
     (
+        "riverside-cqc",
+        "manager@riverside.example.org",
+        "P81001",
+        Scope.PRACTICE,
+        Topic.REGULATORY,
+        "",
+        "CQC wants evidence on repeat prescribing before a visit",
+        "The CQC has written asking for our repeat prescribing protocol and audit before an inspection next month. "
+        "We would like advice on what to send and how to present the audit.",
+        0.2,
+        [],
+    ),
+    (
         "promenade-pcn",
         "manager@promenade.example.org",
         "P81011",
@@ -107,6 +120,7 @@ DEMO_ENQUIRIES = [
 # (sharing, emails of the colleagues named).
 DEMO_SHARING = {
     "riverside-premises": (Sharing.PRACTICE, []),
+    "riverside-cqc": (Sharing.PRACTICE, []),
     "riverside-workforce": (Sharing.NAMED, ["deputy@riverside.example.org"]),
 }
 # A demo conversation: (enquiry key, author email or None for the officer, text, PDF name or "").
@@ -114,6 +128,7 @@ DEMO_MESSAGES = [
     ("riverside-premises", "manager@riverside.example.org", "Here is the landlord's letter.", "landlord-letter.pdf"),
     ("riverside-premises", None, "Thank you. I have read it and will bring a note of the options to our call.", ""),
     ("riverside-premises", "partner@riverside.example.org", "Can the partners join the call on Thursday?", ""),
+    ("riverside-premises", None, "Yes, all the partners are welcome. I will send the joining details on Wednesday.", ""),
 ]
 DEMO_PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
 

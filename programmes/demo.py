@@ -116,6 +116,9 @@ def seed() -> None:
     for email in ("manager@promenade.example.org", "manager@bispham.example.org"):
         _book(cqc, people[email])
 
+    # Riverside's manager has a place on the Preston session, so her dashboard shows a booking.
+    _book(Session.objects.get(title=SESSIONS[0][0]), people["manager@riverside.example.org"])
+
     # Aspiring-manager group, meeting monthly.
     group, _ = AspiringGroup.objects.get_or_create(name=GROUP_NAME, area=areas["Preston"])
     group.members.add(
@@ -158,7 +161,7 @@ def seed() -> None:
         ("Complete a finance course for practice managers", "To model the partnership's options with confidence.",
          200, Goal.Status.NOT_STARTED, ""),
         ("Delegate rota management to the deputy", "Frees a day a week and develops Leah.",
-         60, Goal.Status.IN_PROGRESS, "Leah runs the reception rota from next month."),
+         21, Goal.Status.IN_PROGRESS, "Leah runs the reception rota from next month."),
     ]
     for what, why, days, status, notes in goals:
         Goal.objects.get_or_create(

@@ -27,6 +27,25 @@ def state_badge(state: str) -> str:
     )
 
 
+# A symbol for each state, so that it never rests on colour alone (WCAG 1.4.1). The symbol is
+# decorative (aria-hidden); the state's words always stand beside it.
+_STATE_ICON = {
+    "matched": "\u2714",  # ✔ heavy check mark
+    "short": "\u25bc",  # ▼ down-pointing triangle
+    "over": "\u25b2",  # ▲ up-pointing triangle
+    "missing": "\u2716",  # ✖ heavy multiplication x
+    "not_due": "\u2013",  # – en dash
+    "no_list_size": "?",
+    "no_rate": "?",
+}
+
+
+@register.filter
+def state_icon(state: str) -> str:
+    """The symbol shown, aria-hidden, before a reconciliation state's words."""
+    return _STATE_ICON.get(state, "")
+
+
 _MEMBER_STATE = {
     "matched": "Received in full",
     "short": "Less than expected",

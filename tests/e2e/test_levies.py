@@ -11,6 +11,7 @@ from levies.services import list_size_import_read
 from members.models import User
 from tests.conftest import give_totp
 from tests.e2e.conftest import assert_accessible, log_in
+from tests.e2e.ux_support import CONTRAST_JS
 from tests.factories import PASSWORD, MembershipFactory, PracticeFactory, StaffFactory
 from tests.levies.factories import LevyRateFactory, ListSizeFactory, RemittanceFactory
 from tests.levies.test_listsize_csv import NHS_HEADER, nhs_row
@@ -36,6 +37,7 @@ def test_practice_manager_reads_their_levies(page):
         row = page.get_by_role("row", name="Q1 2026/27 (April to June 2026)")
         assert "£1,074.57" in row.inner_text()
         assert "Received in full" in row.inner_text()
+        assert row.locator("[data-state=matched] [aria-hidden=true]").inner_text() == "\u2714"
         assert "Elsewhere Surgery" not in page.content()
         assert_accessible(page)
 
@@ -92,3 +94,42 @@ def test_import_page_shows_progress_then_the_preview(page, live_server):
     page.get_by_role("button", name="Import 1 list sizes for Q3 2026/27").click()
     page.wait_for_url("**/levies/listsize/**")
     assert "1 new, 0 changed" in page.content()
+
+
+# What each state of the quarter view shows besides its colour: {state: (symbol, words)}.
+STATE_SIGNS = {
+    "matched": ("\u2714", "Matched"),
+    "short": ("\u25bc", "Short"),
+    "over": ("\u25b2", "Over"),
+    "missing": ("\u2716", "Missing"),
+}
+
+
+def test_quarter_view_shows_each_state_in_words_and_a_symbol_as_well_as_colour(page, live_server):
+    log_in_as_levy_administrator(page, live_server)
+    LevyRateFactory(financial_year="2026/27", kind=LevyKind.STATUTORY, pence_per_patient=Decimal("42"))
+    received = {"matched": "1074.57", "short": "1000.00", "over": "1100.00", "missing": None}  # £1,074.57 is due
+    for state, amount in received.items():
+        practice = PracticeFactory(name=f"{state.title()} Surgery")
+        ListSizeFactory(practice=practice, quarter_start=date(2026, 4, 1), patients=10_234)
+        if amount:
+            RemittanceFactory(practice=practice, quarter=1, kind=LevyKind.STATUTORY, amount=Decimal(amount))
+
+    page.goto("/admin/levies/remittance/reconciliation/?quarter=2026-04-01&kind=statutory")
+    page.evaluate(CONTRAST_JS)
+    backgrounds = set()
+    for state, (symbol, words) in STATE_SIGNS.items():
+        row = page.get_by_test_id("reconciliation").get_by_role("row").filter(has_text=f"{state.title()} Surgery")
+        shown = row.locator(f"[data-state={state}]")
+        assert shown.inner_text().split() == [symbol, words]
+        assert shown.locator("[aria-hidden=true]").inner_text() == symbol
+        look = shown.evaluate(
+            """e => ({background: getComputedStyle(e).backgroundColor,
+                      text: lmcContrast(getComputedStyle(e).color, e.firstElementChild),
+                      border: lmcContrast(getComputedStyle(e).borderTopColor, e)})"""
+        )
+        assert look["text"] >= 4.5, (state, look)  # the words and symbol on the state's own colour
+        assert look["border"] >= 3, (state, look)  # the state's outline against the table
+        backgrounds.add(look["background"])
+    assert len(backgrounds) == len(STATE_SIGNS)  # each state has its own colour
+    assert_accessible(page)  # axe-core, colour-contrast rules included

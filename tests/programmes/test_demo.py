@@ -21,7 +21,7 @@ def test_demo_gives_riverside_manager_bookable_sessions_and_a_development_plan()
     assert Training.objects.filter(kind="peer_reviewer", user=review.reviewer).exists()
     assert Training.objects.filter(kind="mentor").count() == 1
     assert PeerReview.objects.count() == 1
-    assert Booking.objects.count() == 4
+    assert Booking.objects.count() == 5
     assert Session.objects.filter(kind="aspiring_group").count() == 3
 
 
