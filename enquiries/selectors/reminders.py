@@ -6,14 +6,19 @@ the (status, first_contact_due_at) index, and skip those already reminded
 with an anti-join on the reminder's unique (enquiry, kind) index. Closed,
 contacted and on-hold enquiries, which are nearly all of them, are never
 read, so a sweep's cost follows the enquiries that need a message.
+
+The due-soon list also says, per enquiry, whether its assigned officer may
+still see it (`officer_may_see`, the visibility rule read in the same
+query), so choosing each reminder's recipient costs no query per reminder.
 """
 
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, QuerySet
 
 from ..models import AWAITING_FIRST_CONTACT, Enquiry, Reminder
 from ..sla import SlaState, sla_state_q
+from .visibility import visible_to_assigned_officer
 
 __all__ = ["enquiries_breached_unreminded", "enquiries_due_soon_unreminded"]
 
@@ -31,9 +36,14 @@ def enquiries_due_soon_unreminded(*, now: datetime) -> QuerySet[Enquiry]:
     """Return enquiries inside their due-soon window at `now` with no due-soon reminder yet.
 
     Urgent: 12 hours or less left; standard: 24 hours or less. An enquiry
-    already past due gets the breach reminder instead.
+    already past due gets the breach reminder instead. Each carries
+    `officer_may_see`: whether its assigned officer may see it.
     """
-    return _awaiting_without(Reminder.Kind.DUE_SOON).filter(sla_state_q(SlaState.DUE_SOON, now=now))
+    return (
+        _awaiting_without(Reminder.Kind.DUE_SOON)
+        .filter(sla_state_q(SlaState.DUE_SOON, now=now))
+        .annotate(officer_may_see=ExpressionWrapper(visible_to_assigned_officer(), output_field=BooleanField()))
+    )
 
 
 def enquiries_breached_unreminded(*, now: datetime) -> QuerySet[Enquiry]:

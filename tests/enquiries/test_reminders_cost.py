@@ -6,11 +6,13 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from enquiries.models import Enquiry, Status
+from enquiries.models import Enquiry, Reminder, Status
 from enquiries.selectors import enquiries_breached_unreminded, enquiries_due_soon_unreminded
 from enquiries.services import reminders_send_due
+from mail.models import OutboundEmail
+from members.permissions import OFFICERS
 from tests.enquiries.factories import EnquiryFactory
-from tests.factories import PracticeFactory
+from tests.factories import PracticeFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,10 +54,45 @@ def test_sweep_queries_do_not_grow_with_enquiries_that_need_no_message(django_as
     EnquiryFactory.create_batch(20, practice=practice, first_contact_due_at=now + timedelta(days=4))
     EnquiryFactory(urgent_case=True, practice=practice, first_contact_due_at=now + timedelta(hours=2))
 
-    # Two selects, then per reminder: dedupe check, email insert, reminder
-    # insert (with savepoints), and the claim, re-read and mark-sent updates.
-    with django_assert_max_num_queries(14):
+    # Two selects; the claim's savepoint, email insert, reminder insert and
+    # release; the outbox's claim and mark-sent updates.
+    with django_assert_max_num_queries(8):
         assert reminders_send_due(now=now).sent == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_five_hundred_due_reminders_take_at_most_thirty_statements(django_assert_max_num_queries, mailoutbox):
+    """Statements grow with batches (100 claimed, 100 delivered, 50 marked sent at a time), not with reminders."""
+    now = timezone.now()
+    practice = PracticeFactory()
+    officers = StaffFactory.create_batch(3, groups=[OFFICERS])
+    Enquiry.objects.bulk_create(
+        Enquiry(
+            reference=f"LMS-2026-{i + 1:05d}",
+            practice=practice,
+            topic="premises",
+            summary="Lease ends",
+            details="...",
+            submitted_at=now - timedelta(days=6),
+            # Half overdue (to the triage inbox), half due soon (to their officer).
+            first_contact_due_at=now - timedelta(hours=3 + i) if i % 2 else now + timedelta(hours=20, minutes=-i),
+            status=Status.SUBMITTED if i % 2 else Status.TRIAGED,
+            assigned_to=None if i % 2 else officers[i % 3],
+        )
+        for i in range(500)
+    )
+
+    with django_assert_max_num_queries(30):
+        sweep = reminders_send_due(now=now)
+
+    assert (sweep.breached, sweep.due_soon, sweep.waiting) == (250, 250, 0)
+    assert len(mailoutbox) == 500
+    assert len({message.subject for message in mailoutbox}) == 500
+    officer_emails = {officer.email for officer in officers}
+    assert sum(1 for message in mailoutbox if message.to[0] in officer_emails) == 250
+    assert Reminder.objects.count() == 500
+    assert OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT, attempts=1).count() == 500
 
 
 @pytest.mark.postgres
