@@ -11,7 +11,9 @@ rather than given its own send/claim/retry machinery:
    durable transaction runs two statements: the outbox rows (dedupe key
    `reminder:<enquiry>:<kind>`) are inserted with INSERT ... ON CONFLICT
    DO NOTHING RETURNING, then the `Reminder` rows (unique per enquiry and
-   kind) for exactly the emails that statement returned, the same way. Two
+   kind) for exactly the emails that statement returned, the same way, and
+   a third marks the batch's enquiries `breach_reminded` (the index the
+   breached select reads holds only those still owed one). Two
    sweeps racing for a reminder both try the insert; the second waits for
    the first to commit and is told the row is not its own, so it neither
    records nor sends that reminder. A reminder therefore exists exactly when
@@ -38,9 +40,10 @@ every other email; a second copy of it here would be a second place for it
 to be wrong.
 
 Statements per sweep, as Django counts them (BEGIN and COMMIT included):
-two selects; BEGIN, two INSERTs and COMMIT per CLAIM_BATCH reminders; then
-the outbox's one claim per 100 and one mark-sent per 50. That is 25 for
-500 due reminders, and the two selects when nothing is due.
+two selects; BEGIN, two INSERTs, the flag's UPDATE (when the batch has a
+breach) and COMMIT per CLAIM_BATCH reminders; then the outbox's one claim
+per 100 and one mark-sent per 50. That is 27 for 500 due reminders of both
+kinds, and the two selects, each an empty index range, when nothing is due.
 """
 
 import logging
@@ -143,19 +146,19 @@ def _claim(due: Sequence[tuple[Enquiry, str]], *, now: datetime) -> list[Reminde
     skips what another sweep already holds. An enquiry on hold (no due
     moment) has nothing to be reminded of and is skipped.
     """
-    reminders = [
+    candidates = [
         Reminder(enquiry=enquiry, kind=kind, first_contact_due_at=enquiry.first_contact_due_at, created_at=now)
         for enquiry, kind in due
         if enquiry.first_contact_due_at is not None
     ]
-    if not reminders:
+    if not candidates:
         return []
-    drafts = [_reminder_email(reminder) for reminder in reminders]
+    drafts = [_reminder_email(reminder) for reminder in candidates]
     with transaction.atomic(durable=True):
         queued = emails_queue_new(drafts=drafts)
-        for reminder, draft in zip(reminders, drafts, strict=True):
+        for reminder, draft in zip(candidates, drafts, strict=True):
             reminder.email_id = queued.get(draft.dedupe_key)
-        reminders = [reminder for reminder in reminders if reminder.email_id is not None]
+        reminders = [reminder for reminder in candidates if reminder.email_id is not None]
         inserted = dict(
             insert_skipping_conflicts(
                 reminders,
@@ -164,6 +167,11 @@ def _claim(due: Sequence[tuple[Enquiry, str]], *, now: datetime) -> list[Reminde
                 returning=["email", "id"],
             )
         )
+        # Every breach reminder of the batch is now recorded, by this sweep or
+        # an earlier one: take them out of the sweep's index.
+        breached = [reminder.enquiry_id for reminder in candidates if reminder.kind == Reminder.Kind.BREACHED]
+        if breached:
+            Enquiry.objects.filter(pk__in=breached, breach_reminded=False).update(breach_reminded=True)
         stray = [email_id for email_id in queued.values() if email_id not in inserted]
         if stray:
             # Cannot happen while every reminder is inserted with its email

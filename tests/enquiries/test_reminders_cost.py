@@ -106,7 +106,41 @@ def test_reminder_queries_use_the_due_index_not_a_table_scan():
 
     for queryset in (enquiries_due_soon_unreminded(now=now), enquiries_breached_unreminded(now=now)):
         plan = queryset.explain()
-        # Either due-time index serves: (status, due) or the partial one on
-        # enquiries still awaiting first contact.
-        assert "enq_status_due_idx" in plan or "enq_awaiting_contact_due_idx" in plan
+        # A due-time index serves: (status, due), the partial one on enquiries
+        # still awaiting first contact, or the one of those owed a breach reminder.
+        assert any(
+            index in plan
+            for index in ("enq_status_due_idx", "enq_awaiting_contact_due_idx", "enq_owed_breach_reminder_idx")
+        )
         assert "Seq Scan on enquiries_enquiry" not in plan
+
+
+@pytest.mark.postgres
+def test_idle_sweep_reads_none_of_the_overdue_enquiries_already_reminded():
+    """Overdue enquiries that never get a first contact pile up; the sweep must not re-read them each time."""
+    now = timezone.now()
+    practice = PracticeFactory()
+    history(2_000, practice=practice, now=now)
+    EnquiryFactory.create_batch(40, practice=practice, first_contact_due_at=now - timedelta(days=3))
+    assert reminders_send_due(now=now).breached == 40
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE enquiries_enquiry")
+        cursor.execute("ANALYZE enquiries_reminder")
+
+    plan = enquiries_breached_unreminded(now=now + timedelta(minutes=15)).explain(analyze=True)
+
+    assert "enq_owed_breach_reminder_idx" in plan
+    assert "enquiries_reminder" not in plan  # no look for the reminders themselves
+
+
+def test_breach_reminder_recorded_before_the_flag_is_not_sent_again_and_the_enquiry_is_marked(mailoutbox):
+    now = timezone.now()
+    enquiry = EnquiryFactory(first_contact_due_at=now - timedelta(hours=3))
+    assert reminders_send_due(now=now).breached == 1
+    Enquiry.objects.filter(pk=enquiry.pk).update(breach_reminded=False)  # as before migration 0023's backfill
+
+    assert reminders_send_due(now=now + timedelta(minutes=15)).sent == 0
+
+    assert len(mailoutbox) == 1
+    assert Enquiry.objects.get(pk=enquiry.pk).breach_reminded
+    assert reminders_send_due(now=now + timedelta(minutes=30)).sent == 0
