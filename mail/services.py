@@ -20,15 +20,17 @@ Delivery guarantees, in the words an on-call engineer needs:
   sent in chunks of MARK_SENT_EVERY (one UPDATE each, and whatever is left
   when the sweep ends or stops on an error), not one by one: that is what
   keeps a sweep's statements growing with batches rather than with emails.
-  The price, chosen on purpose: a worker killed outright (SIGKILL, the OOM
-  killer, Celery's hard time limit) after the SMTP server accepted some
-  emails of a chunk but before the chunk was marked leaves them "sending",
-  and whoever takes them over after the claim timeout sends them again. So
-  after such a kill at most MARK_SENT_EVERY emails (50) go out twice; in
-  every other case (exceptions, Celery's soft time limit, a warm shutdown,
-  SMTP failures, concurrent sweeps) each email goes once. With
-  MARK_SENT_EVERY = 1 the window shrinks back to one email at the cost of a
-  statement per email. We prefer a bounded duplicate to losing an email.
+  A worker killed outright (SIGKILL, the OOM killer, Celery's hard time
+  limit) after the SMTP server accepted some emails of a chunk, but before
+  the chunk was marked, leaves them "sending". So that whoever takes them
+  over after the claim timeout does not send them again, each acceptance is
+  first written to the shared cache (Redis in production: one SET, no SQL
+  statement; see `_note_accepted`), and a taken-over email found there is
+  marked sent without being sent. The window left is the one there always
+  was: a kill between the server's "250 OK" and that SET sends that one
+  email twice. Without a shared cache (the in-process default of `make
+  run`) or if Redis has lost the note, up to MARK_SENT_EVERY emails can go
+  twice after a kill. We prefer a bounded duplicate to losing an email.
 - Sign-in links stay secret: an email queued with `secret=True` (an
   invitation, a password reset, an address confirmation) is never shown to
   staff, and its body is removed as soon as it is sent or given up on, so
@@ -48,6 +50,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
@@ -410,7 +413,13 @@ class _Delivery:
         Stops after SWEEP_FAILURE_LIMIT failures in a row (the SMTP server is
         down) and hands the emails not yet tried back to the queue.
         """
+        accepted_before = _accepted_earlier(emails)
         for position, email in enumerate(emails):
+            if email.pk in accepted_before:
+                # Its worker was killed after the server took it: record it, don't send it again.
+                logger.info("Email %s was accepted by the mail server before its worker stopped; marked sent", email.pk)
+                self._remember_sent(email)
+                continue
             if self._send_one(email):
                 self.failures_in_a_row = 0
             else:
@@ -442,16 +451,56 @@ class _Delivery:
             else:
                 _record_failure(email, f"{type(exc).__name__}: {exc}")
             return False
+        _note_accepted(email)
         self.sent.append(email.pk)
+        self._remember_sent(email)
+        return True
+
+    def _remember_sent(self, email: OutboundEmail) -> None:
         self.unmarked.append(email)
         if len(self.unmarked) >= MARK_SENT_EVERY:
             self.mark()
-        return True
 
     def mark(self) -> None:
         """Record as sent what the SMTP server has accepted since the last mark."""
         unmarked, self.unmarked = self.unmarked, []
         _mark_sent(unmarked)
+
+
+# How long a note that the SMTP server accepted an email is kept: far longer
+# than any claim timeout, so the note outlives a killed worker's claim.
+ACCEPTED_NOTE_SECONDS = 24 * 60 * 60
+
+
+def _accepted_key(email: OutboundEmail) -> str:
+    # The creation moment as well as the id: a restored or recreated database
+    # that reuses an id never inherits an old note.
+    return f"mail:accepted:{email.pk}:{email.created_at.timestamp():.6f}"
+
+
+def _note_accepted(email: OutboundEmail) -> None:
+    """Note in the shared cache that the SMTP server has accepted `email` (before it is marked sent)."""
+    try:
+        cache.set(_accepted_key(email), 1, timeout=ACCEPTED_NOTE_SECONDS)
+    except Exception:  # the cache is a safety net here; a missing note costs at most a duplicate
+        logger.warning("Could not note that email %s was accepted", email.pk, exc_info=True)
+
+
+def _accepted_earlier(emails: Sequence[OutboundEmail]) -> set[int]:
+    """Return the ids of those `emails`, taken over from a stopped worker, that the SMTP server had already accepted.
+
+    Only an email on its second attempt or later can have been accepted
+    before (one cache read per batch, and none in the usual case).
+    """
+    retried = {_accepted_key(email): email.pk for email in emails if email.attempts > 1}
+    if not retried:
+        return set()
+    try:
+        noted = cache.get_many(list(retried))
+    except Exception:
+        logger.warning("Could not read which emails were already accepted", exc_info=True)
+        return set()
+    return {retried[key] for key in noted}
 
 
 def _refused_for_good(exc: Exception) -> str:
