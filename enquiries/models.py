@@ -314,6 +314,11 @@ class Enquiry(models.Model):
     # and by signals on the names (see enquiry_restriction_flag_refresh), so the
     # visibility rule looks for names only on the few restricted enquiries.
     is_restricted = models.BooleanField(default=False, editable=False)
+    # Its first-contact-overdue reminder has been recorded (a Reminder of kind
+    # "breached"): set by the reminder sweep in the transaction that claims it,
+    # so the sweep's index holds only the enquiries still owed one and a sweep
+    # with nothing due reads nothing, however many overdue enquiries there are.
+    breach_reminded = models.BooleanField(default=False, editable=False)
     restricted_at = models.DateTimeField(null=True, blank=True)
     restricted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -322,7 +327,7 @@ class Enquiry(models.Model):
         null=True, blank=True, help_text="When the text and names were removed under the retention policy."
     )
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "is_restricted"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "is_restricted", "breach_reminded"])
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -340,6 +345,12 @@ class Enquiry(models.Model):
                 fields=["first_contact_due_at"],
                 condition=Q(first_contact_at__isnull=True),
                 name="enq_awaiting_contact_due_idx",
+            ),
+            # Enquiries owed a breach reminder, by due time: the reminder sweep's read.
+            models.Index(
+                fields=["first_contact_due_at", "id"],
+                condition=Q(status__in=AWAITING_FIRST_CONTACT, first_contact_at__isnull=True, breach_reminded=False),
+                name="enq_owed_breach_reminder_idx",
             ),
             models.Index(fields=["topic", "status"], name="enq_topic_status_idx"),
             # The few restricted enquiries (the visibility rule's names are looked up only for them).

@@ -6,17 +6,31 @@ Delivery guarantees, in the words an on-call engineer needs:
   transaction, so an email exists exactly when the change that caused it
   does. Handing it to Celery happens after commit and may fail (broker down);
   the outbox sweep (`emails_deliver_due`, every minute on beat) sends it then.
-- One sender at a time: `email_deliver` claims a row with a single conditional
-  UPDATE (pending and due -> sending), which is atomic on PostgreSQL and
-  SQLite alike, so two workers never both send it.
+- One sender at a time: `emails_deliver` claims a batch of rows with a single
+  conditional UPDATE ... RETURNING (pending and due -> sending), which is
+  atomic on PostgreSQL and SQLite alike, so two workers never both send one.
+  Each claimed email is then sent over one SMTP conversation.
 - A crashed sender is taken over: a claim older than claim_timeout() (the
   setting EMAIL_CLAIM_TIMEOUT_SECONDS, 10 minutes by default) is due
   again. The attempt is counted when claimed, so an email whose sending kills
   the worker every time still ends as "failed" after MAX_ATTEMPTS instead of
-  looping for ever.
-- Sent is final: a row marked sent is never claimed again. The one window in
-  which a message can go out twice is a worker killed after the SMTP server
-  accepted it but before the row was marked sent; we prefer that to losing it.
+  looping for ever. Emails claimed but not yet tried when a sweep stops early
+  (the SMTP server is down) are handed back at once, their attempt uncounted.
+- Sent is final: a row marked sent is never claimed again. Emails are marked
+  sent in chunks of MARK_SENT_EVERY (one UPDATE each, and whatever is left
+  when the sweep ends or stops on an error), not one by one: that is what
+  keeps a sweep's statements growing with batches rather than with emails.
+  A worker killed outright (SIGKILL, the OOM killer, Celery's hard time
+  limit) after the SMTP server accepted some emails of a chunk, but before
+  the chunk was marked, leaves them "sending". So that whoever takes them
+  over after the claim timeout does not send them again, each acceptance is
+  first written to the shared cache (Redis in production: one SET, no SQL
+  statement; see `_note_accepted`), and a taken-over email found there is
+  marked sent without being sent. The window left is the one there always
+  was: a kill between the server's "250 OK" and that SET sends that one
+  email twice. Without a shared cache (the in-process default of `make
+  run`) or if Redis has lost the note, up to MARK_SENT_EVERY emails can go
+  twice after a kill. We prefer a bounded duplicate to losing an email.
 - Sign-in links stay secret: an email queued with `secret=True` (an
   invitation, a password reset, an address confirmation) is never shown to
   staff, and its body is removed as soon as it is sent or given up on, so
@@ -31,10 +45,12 @@ Delivery guarantees, in the words an on-call engineer needs:
 
 import logging
 import smtplib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
@@ -42,16 +58,23 @@ from django.template import Context, Engine, TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from lmcportal.db import insert_skipping_conflicts
 from members.client_ip import client_ip
 
 from .models import SECRET_BODY_REMOVED, OutboundEmail, OutboundEmailAccess
 
 __all__ = [
     "MAX_ATTEMPTS",
+    "MARK_SENT_EVERY",
+    "EmailDraft",
+    "RenderedEmail",
     "claim_timeout",
     "email_deliver",
     "email_queue",
     "email_queue_message",
+    "email_render",
+    "emails_discard_unsent",
+    "emails_queue_new",
     "email_retry",
     "outbound_email_access_record",
     "emails_deliver",
@@ -67,6 +90,11 @@ MAX_ATTEMPTS = 12
 # down, and hammering it for every queued email would only make the sweep
 # outlive its time limit. The rest wait for the next sweep.
 SWEEP_FAILURE_LIMIT = 3
+# Emails claimed with one UPDATE.
+DELIVERY_BATCH = 100
+# Sent emails are marked sent with one UPDATE per this many: the most that a
+# worker killed outright can leave to be sent twice (see the docstring).
+MARK_SENT_EVERY = 50
 # What a secret email keeps once it is sent or given up on: not its link.
 _SECRET_REMOVED = {"body_text": SECRET_BODY_REMOVED, "body_html": "", "attachments": []}
 
@@ -90,6 +118,32 @@ def _render_plain_text(name: str, context: dict) -> str:
     return Engine.get_default().get_template(name).render(Context(context, autoescape=False))
 
 
+@dataclass(frozen=True)
+class RenderedEmail:
+    """An email's subject and bodies, rendered from its templates."""
+
+    subject: str
+    body_text: str
+    body_html: str = ""
+
+
+def email_render(*, template: str, context: dict) -> RenderedEmail:
+    """Render `<template>_subject.txt`, `<template>.txt` and, if it exists, `<template>.html`.
+
+    Call it before a transaction to keep template work out of it; the
+    subject is folded onto one line.
+    """
+    context = {"lmc_name": settings.LMC_NAME, "site_url": settings.SITE_URL, **context}
+    subject = " ".join(_render_plain_text(f"{template}_subject.txt", context).split())
+    body_text = _render_plain_text(f"{template}.txt", context)
+    body_html: str
+    try:
+        body_html = render_to_string(f"{template}.html", context)
+    except TemplateDoesNotExist:
+        body_html = ""
+    return RenderedEmail(subject=subject, body_text=body_text, body_html=body_html)
+
+
 def email_queue(
     *,
     to: Iterable[str],
@@ -109,19 +163,12 @@ def email_queue(
     safety net either way. Pass `secret=True` for any email that carries a
     sign-in or set-password link.
     """
-    context = {"lmc_name": settings.LMC_NAME, "site_url": settings.SITE_URL, **context}
-    subject = " ".join(_render_plain_text(f"{template}_subject.txt", context).split())
-    body_text = _render_plain_text(f"{template}.txt", context)
-    body_html: str
-    try:
-        body_html = render_to_string(f"{template}.html", context)
-    except TemplateDoesNotExist:
-        body_html = ""
+    rendered = email_render(template=template, context=context)
     return _queue(
         to=list(to),
-        subject=subject,
-        body_text=body_text,
-        body_html=body_html,
+        subject=rendered.subject,
+        body_text=rendered.body_text,
+        body_html=rendered.body_html,
         attachments=list(attachments),
         dedupe_key=dedupe_key,
         deliver_on_commit=deliver_on_commit,
@@ -157,22 +204,18 @@ def _queue(
     # statement for the rare repeat.
     if secret and not to:
         body_text, body_html, attachments = SECRET_BODY_REMOVED, "", []
+    email = _new_email(
+        to=to,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        attachments=attachments,
+        dedupe_key=dedupe_key,
+        secret=secret,
+    )
     try:
         with transaction.atomic():
-            email = OutboundEmail.objects.create(
-                to=to,
-                subject=subject[:255],
-                body_text=body_text,
-                body_html=body_html,
-                attachments=attachments,
-                dedupe_key=dedupe_key,
-                secret=secret,
-                next_attempt_at=timezone.now(),
-                # Nobody to send to (say, a practice with no manager on file):
-                # keep it where staff will see it rather than "send" it to no one.
-                status=OutboundEmail.Status.PENDING if to else OutboundEmail.Status.FAILED,
-                last_error="" if to else "No recipient address.",
-            )
+            email.save(force_insert=True)
     except IntegrityError:
         if not dedupe_key:
             raise
@@ -185,6 +228,83 @@ def _queue(
         # the caller's request has already committed and must not fail now.
         transaction.on_commit(lambda: _enqueue_delivery(email.pk), robust=True)
     return email
+
+
+def _new_email(*, to, subject, body_text, body_html, attachments, dedupe_key, secret) -> OutboundEmail:
+    return OutboundEmail(
+        to=to,
+        subject=subject[:255],
+        body_text=body_text,
+        body_html=body_html,
+        attachments=attachments,
+        dedupe_key=dedupe_key,
+        secret=secret,
+        next_attempt_at=timezone.now(),
+        # Nobody to send to (say, a practice with no manager on file):
+        # keep it where staff will see it rather than "send" it to no one.
+        status=OutboundEmail.Status.PENDING if to else OutboundEmail.Status.FAILED,
+        last_error="" if to else "No recipient address.",
+    )
+
+
+@dataclass(frozen=True)
+class EmailDraft:
+    """A rendered email to queue, with the dedupe key that makes queuing it twice a no-op."""
+
+    to: list[str]
+    rendered: RenderedEmail
+    dedupe_key: str
+
+
+_QUEUED_FIELDS = (
+    "to", "subject", "body_text", "body_html", "attachments", "dedupe_key", "secret", "status", "attempts",
+    "last_error", "created_at", "next_attempt_at",
+)  # fmt: skip
+
+
+def emails_queue_new(*, drafts: Sequence[EmailDraft]) -> dict[str, int]:
+    """Queue each draft whose dedupe key is new, in the caller's transaction; return {dedupe_key: id} of those.
+
+    One INSERT ... ON CONFLICT DO NOTHING RETURNING for the lot: a key
+    queued before, or by a concurrent transaction that commits, is skipped
+    and left out of the answer, so the caller knows exactly which emails it
+    queued (its claim). Nothing is handed to Celery: the caller delivers them
+    (`emails_deliver`) after its commit, and the outbox sweep is the safety net.
+    """
+    if not drafts:
+        return {}
+    emails = [
+        _new_email(
+            to=list(draft.to),
+            subject=draft.rendered.subject,
+            body_text=draft.rendered.body_text,
+            body_html=draft.rendered.body_html,
+            attachments=[],
+            dedupe_key=draft.dedupe_key,
+            secret=False,
+        )
+        for draft in drafts
+    ]
+    queued = dict(
+        insert_skipping_conflicts(
+            emails, fields=_QUEUED_FIELDS, conflict_fields=["dedupe_key"], returning=["dedupe_key", "id"]
+        )
+    )
+    for email in emails:
+        if not email.to and email.dedupe_key in queued:
+            logger.error(
+                "Email %s (%r) has no recipient; marked failed for staff to see", queued[email.dedupe_key], email.subject
+            )
+    return queued
+
+
+def emails_discard_unsent(*, email_ids: Sequence[int]) -> None:
+    """Take back emails the caller queued in its own, still open, transaction (never tried, never seen by staff).
+
+    Only for undoing an insert before the commit: the outbox otherwise keeps
+    every email it was given, as the record that it was promised.
+    """
+    OutboundEmail.objects.filter(pk__in=email_ids, status=OutboundEmail.Status.PENDING, attempts=0).delete()
 
 
 def _enqueue_delivery(email_id: int) -> None:
@@ -202,20 +322,56 @@ def _due_filter(now: datetime) -> Q:
     )
 
 
-def _claim(*, email_id: int, now: datetime) -> OutboundEmail | None:
-    """Mark one due email as being sent by us; None if it is not due or someone else has it.
+def _claim(*, email_ids: Sequence[int], now: datetime) -> list[OutboundEmail]:
+    """Mark those of `email_ids` that are due as being sent by us, and return them (in the order asked).
 
-    One UPDATE with the due condition in its WHERE clause: whichever worker's
-    UPDATE runs first changes the row, the other's matches nothing.
+    One UPDATE ... RETURNING over a sub-select of the due rows (the rule is
+    `_due_filter`'s, compiled by the ORM). On PostgreSQL the sub-select locks
+    them in id order and skips rows another worker's claim holds (FOR UPDATE
+    SKIP LOCKED): two workers never both claim a row, never wait on each
+    other and never deadlock; a row changed meanwhile is re-checked against
+    the due rule before it is taken. SQLite, which locks the whole database
+    for a write, runs the same statement without the locking clause.
     """
-    claimed = (
-        OutboundEmail.objects.filter(pk=email_id)
-        .filter(_due_filter(now))
-        .update(status=OutboundEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if not email_ids:
+        return []
+    due = OutboundEmail.objects.filter(_due_filter(now), pk__in=email_ids).order_by("pk").values("pk")
+    select, select_params = due.query.sql_with_params()
+    connection = transaction.get_connection()
+    if connection.features.has_select_for_update_skip_locked:
+        select += " FOR UPDATE SKIP LOCKED"
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in OutboundEmail._meta.concrete_fields)
+    sql = (
+        f"UPDATE {quote(OutboundEmail._meta.db_table)} SET status = %s, claimed_at = %s, attempts = attempts + 1 "
+        f"WHERE {quote(OutboundEmail._meta.pk.column)} IN ({select}) RETURNING {columns}"
     )
-    if not claimed:
-        return None
-    return OutboundEmail.objects.get(pk=email_id)
+    params = [OutboundEmail.Status.SENDING, connection.ops.adapt_datetimefield_value(now), *select_params]
+    claimed = {email.pk: email for email in OutboundEmail.objects.raw(sql, params)}
+    return [claimed[email_id] for email_id in email_ids if email_id in claimed]
+
+
+def _release(emails: Sequence[OutboundEmail]) -> None:
+    """Hand back claimed emails that were never tried: due again at once, the attempt not counted."""
+    if emails:
+        OutboundEmail.objects.filter(pk__in=[email.pk for email in emails], status=OutboundEmail.Status.SENDING).update(
+            status=OutboundEmail.Status.PENDING, claimed_at=None, attempts=F("attempts") - 1
+        )
+
+
+def _mark_sent(emails: Sequence[OutboundEmail]) -> None:
+    """Mark these emails sent: one UPDATE (two if some carry a sign-in link, whose body goes now)."""
+    now = timezone.now()
+    for secret in (False, True):
+        ids = [email.pk for email in emails if email.secret is secret]
+        if ids:
+            OutboundEmail.objects.filter(pk__in=ids).update(
+                status=OutboundEmail.Status.SENT,
+                sent_at=now,
+                claimed_at=None,
+                last_error="",
+                **(_SECRET_REMOVED if secret else {}),
+            )
 
 
 def _build_message(email: OutboundEmail) -> EmailMultiAlternatives:
@@ -239,47 +395,112 @@ def email_deliver(*, email_id: int) -> bool:
     pending with a backoff (or to failed after MAX_ATTEMPTS) and False is
     returned: a task calling this never raises for an SMTP problem.
     """
-    return _deliver(email_id=email_id) == _SENT
+    return emails_deliver(email_ids=[email_id]) == [email_id]
 
 
-_SENT, _FAILED, _SKIPPED = "sent", "failed", "skipped"
+class _Delivery:
+    """One sweep's SMTP conversation: sends claimed emails and keeps count of what must be marked."""
+
+    def __init__(self) -> None:
+        self.connection = get_connection()
+        self.sent: list[int] = []
+        self.unmarked: list[OutboundEmail] = []
+        self.failures_in_a_row = 0
+
+    def send(self, emails: Sequence[OutboundEmail]) -> bool:
+        """Send `emails` (claimed by us) one by one; return False if the sweep should stop.
+
+        Stops after SWEEP_FAILURE_LIMIT failures in a row (the SMTP server is
+        down) and hands the emails not yet tried back to the queue.
+        """
+        accepted_before = _accepted_earlier(emails)
+        for position, email in enumerate(emails):
+            if email.pk in accepted_before:
+                # Its worker was killed after the server took it: record it, don't send it again.
+                logger.info("Email %s was accepted by the mail server before its worker stopped; marked sent", email.pk)
+                self._remember_sent(email)
+                continue
+            if self._send_one(email):
+                self.failures_in_a_row = 0
+            else:
+                self.failures_in_a_row += 1
+                if self.failures_in_a_row >= SWEEP_FAILURE_LIMIT:
+                    logger.warning(
+                        "Stopping after %s failed emails in a row; the next sweep retries", self.failures_in_a_row
+                    )
+                    _release(emails[position + 1 :])
+                    return False
+        return True
+
+    def _send_one(self, email: OutboundEmail) -> bool:
+        if email.attempts > MAX_ATTEMPTS:
+            # Every attempt so far died with its worker (the claim timed out
+            # each time): stop, and let staff look.
+            _record_failure(email, "The worker sending this email stopped part-way too many times.")
+            return False
+        try:
+            message = _build_message(email)
+            message.connection = _opened(self.connection)
+            message.send()
+        except Exception as exc:
+            self.connection.close()  # maybe broken: the next email opens a fresh one
+            permanent = _refused_for_good(exc)
+            if permanent:
+                _record_failure(email, f"The mail server refused this email for good ({permanent}). "
+                                       "Check the address; correct it and send the email again.", permanent=True)  # fmt: skip
+            else:
+                _record_failure(email, f"{type(exc).__name__}: {exc}")
+            return False
+        _note_accepted(email)
+        self.sent.append(email.pk)
+        self._remember_sent(email)
+        return True
+
+    def _remember_sent(self, email: OutboundEmail) -> None:
+        self.unmarked.append(email)
+        if len(self.unmarked) >= MARK_SENT_EVERY:
+            self.mark()
+
+    def mark(self) -> None:
+        """Record as sent what the SMTP server has accepted since the last mark."""
+        unmarked, self.unmarked = self.unmarked, []
+        _mark_sent(unmarked)
 
 
-def _deliver(*, email_id: int, connection=None) -> str:
-    if transaction.get_connection().in_atomic_block and not _in_test_transaction():
-        # Our claim must be committed before the SMTP conversation, or a
-        # rollback after sending would let the email be sent again.
-        raise RuntimeError("email_deliver must run outside a transaction; use email_queue inside one.")
-    email = _claim(email_id=email_id, now=timezone.now())
-    if email is None:
-        return _SKIPPED
-    if email.attempts > MAX_ATTEMPTS:
-        # Every attempt so far died with its worker (the claim timed out each
-        # time): stop, and let staff look.
-        _record_failure(email, "The worker sending this email stopped part-way too many times.")
-        return _FAILED
+# How long a note that the SMTP server accepted an email is kept: far longer
+# than any claim timeout, so the note outlives a killed worker's claim.
+ACCEPTED_NOTE_SECONDS = 24 * 60 * 60
+
+
+def _accepted_key(email: OutboundEmail) -> str:
+    # The creation moment as well as the id: a restored or recreated database
+    # that reuses an id never inherits an old note.
+    return f"mail:accepted:{email.pk}:{email.created_at.timestamp():.6f}"
+
+
+def _note_accepted(email: OutboundEmail) -> None:
+    """Note in the shared cache that the SMTP server has accepted `email` (before it is marked sent)."""
     try:
-        message = _build_message(email)
-        message.connection = connection  # None: a connection of its own
-        message.send()
-    except Exception as exc:
-        if connection is not None:
-            connection.close()  # maybe broken: the next email opens a fresh one
-        permanent = _refused_for_good(exc)
-        if permanent:
-            _record_failure(email, f"The mail server refused this email for good ({permanent}). "
-                                   "Check the address; correct it and send the email again.", permanent=True)  # fmt: skip
-        else:
-            _record_failure(email, f"{type(exc).__name__}: {exc}")
-        return _FAILED
-    OutboundEmail.objects.filter(pk=email.pk).update(
-        status=OutboundEmail.Status.SENT,
-        sent_at=timezone.now(),
-        claimed_at=None,
-        last_error="",
-        **(_SECRET_REMOVED if email.secret else {}),
-    )
-    return _SENT
+        cache.set(_accepted_key(email), 1, timeout=ACCEPTED_NOTE_SECONDS)
+    except Exception:  # the cache is a safety net here; a missing note costs at most a duplicate
+        logger.warning("Could not note that email %s was accepted", email.pk, exc_info=True)
+
+
+def _accepted_earlier(emails: Sequence[OutboundEmail]) -> set[int]:
+    """Return the ids of those `emails`, taken over from a stopped worker, that the SMTP server had already accepted.
+
+    Only an email on its second attempt or later can have been accepted
+    before (one cache read per batch, and none in the usual case).
+    """
+    retried = {_accepted_key(email): email.pk for email in emails if email.attempts > 1}
+    if not retried:
+        return set()
+    try:
+        noted = cache.get_many(list(retried))
+    except Exception:
+        logger.warning("Could not read which emails were already accepted", exc_info=True)
+        return set()
+    return {retried[key] for key in noted}
 
 
 def _refused_for_good(exc: Exception) -> str:
@@ -342,35 +563,34 @@ def emails_deliver_due(*, limit: int = 500) -> int:
 
 
 def emails_deliver(*, email_ids: Iterable[int]) -> list[int]:
-    """Send these outbox emails where due, one by one; return the ids this call sent.
+    """Send these outbox emails where due, over one SMTP conversation; return the ids this call sent.
 
-    Stops early after SWEEP_FAILURE_LIMIT failures in a row (the SMTP server
-    is down); the rest stay pending for the next sweep.
+    Claims DELIVERY_BATCH at a time with one UPDATE, marks them sent
+    MARK_SENT_EVERY at a time (see the module docstring for the window that
+    leaves after a worker is killed outright), and stops early after
+    SWEEP_FAILURE_LIMIT failures in a row (the SMTP server is down); the rest
+    stay pending for the next sweep. Whatever the SMTP server accepted is
+    marked sent before this returns or raises.
     """
-    email_ids = list(email_ids)
-    sent: list[int] = []
+    if transaction.get_connection().in_atomic_block and not _in_test_transaction():
+        # Our claim must be committed before the SMTP conversation, or a
+        # rollback after sending would let the email be sent again.
+        raise RuntimeError("email_deliver must run outside a transaction; use email_queue inside one.")
+    email_ids = list(dict.fromkeys(email_ids))
     if not email_ids:
-        return sent
-    failures_in_a_row = 0
-    # One SMTP conversation for the lot, opened on the first send (and again
-    # after a failure), closed at the end.
-    connection = get_connection()
+        return []
+    delivery = _Delivery()
     try:
-        for email_id in email_ids:
-            outcome = _deliver(email_id=email_id, connection=_opened(connection))
-            if outcome == _SENT:
-                sent.append(email_id)
-                failures_in_a_row = 0
-            elif outcome == _FAILED:
-                failures_in_a_row += 1
-                if failures_in_a_row >= SWEEP_FAILURE_LIMIT:
-                    logger.warning(
-                        "Stopping after %s failed emails in a row; the next sweep retries", failures_in_a_row
-                    )
-                    break
+        for start in range(0, len(email_ids), DELIVERY_BATCH):
+            claimed = _claim(email_ids=email_ids[start : start + DELIVERY_BATCH], now=timezone.now())
+            if not delivery.send(claimed):
+                break
     finally:
-        connection.close()
-    return sent
+        try:
+            delivery.mark()
+        finally:
+            delivery.connection.close()
+    return delivery.sent
 
 
 def _opened(connection):

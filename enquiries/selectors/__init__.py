@@ -66,6 +66,7 @@ from .visibility import (
     officer_is_conflicted_with,
     officers_without_conflict,
     unconflicted_officer_exists,
+    visible_to_assigned_officer,
 )
 
 __all__ = [
@@ -111,6 +112,7 @@ __all__ = [
     "enquiry_sessions_for_member",
     "enquiries_visible_to_staff",
     "enquiry_is_visible_to_staff",
+    "visible_to_assigned_officer",
     "officer_is_conflicted_with",
     "enquiries_conflicted_for",
     "officers_without_conflict",

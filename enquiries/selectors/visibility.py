@@ -36,6 +36,7 @@ from ..models import OPEN_STATUSES, ConflictOfInterest, Enquiry, SupportService
 __all__ = [
     "enquiries_visible_to_staff",
     "enquiry_is_visible_to_staff",
+    "visible_to_assigned_officer",
     "officer_is_conflicted_with",
     "enquiries_conflicted_for",
     "officers_without_conflict",
@@ -99,6 +100,25 @@ def enquiries_visible_to_staff(*, user: User, queryset: QuerySet[Enquiry] | None
 
 def enquiry_is_visible_to_staff(*, user: User, enquiry: Enquiry) -> bool:
     return enquiries_visible_to_staff(user=user, queryset=Enquiry.objects.filter(pk=enquiry.pk)).exists()
+
+
+def visible_to_assigned_officer() -> Q:
+    """Return a filter over enquiries: whether each one's assigned officer may see it.
+
+    The same rule as `enquiries_visible_to_staff` (active staff, the
+    service's group, the restriction, conflicts of interest), with the
+    officer read from each row, so a list of enquiries learns it for all
+    their officers in the one query (the reminder sweep). False when nobody
+    is assigned. Subqueries only, so the enquiries' own joins are untouched.
+    """
+    officer = OuterRef("assigned_to_id")
+    active_staff = Exists(User.objects.filter(pk=officer, is_active=True, is_staff=True))
+    return (
+        Q(active_staff)
+        & _service_group_q(user_id=officer, service_id=OuterRef("service_id"))
+        & _restriction_allows(officer)
+        & _conflict_allows(officer)
+    )
 
 
 def enquiries_conflicted_for(*, officer: User, queryset: QuerySet[Enquiry] | None = None) -> QuerySet[Enquiry]:

@@ -3,39 +3,60 @@
 How "once" is kept, and why the reminder is composed with the email outbox
 rather than given its own send/claim/retry machinery:
 
-1. Claim: for each batch of enquiries due a reminder, one durable transaction
-   inserts each `Reminder` row (unique per enquiry and kind) and its
-   `OutboundEmail` (dedupe key `reminder:<enquiry>:<kind>`). Two sweeps racing
-   for the same reminder both try the insert; the database lets one commit and
-   the other gets an IntegrityError, rolls its batch back and claims that
-   batch one reminder at a time, skipping those already claimed. A reminder therefore exists exactly when its
-   email is queued: there is no state in which one is recorded without the
-   other.
-2. Send: after the claim has committed, the sweep delivers the emails it
-   claimed through the outbox (`emails_deliver`), which marks each one
-   "sending" with a conditional UPDATE before talking to SMTP and "sent"
-   afterwards.
-3. Crash: a sweep killed between 1 and 2, or mid-send, leaves the email
-   pending or "sending". The outbox sweep (every minute) and the next SLA
-   sweep send pending emails at once and take over a "sending" claim after
-   its claim timeout. A sent email is never claimed again.
-4. SMTP failure: the email goes back to pending with a backoff, up to
-   MAX_ATTEMPTS, then "failed" in the admin for staff to see.
+1. Render: each due reminder's email (recipient, subject, bodies) is
+   rendered before any transaction, from the enquiries the selector read
+   (with their officer's right to see them), so no template work and no
+   per-reminder query runs while rows are locked.
+2. Claim: for each batch of CLAIM_BATCH due reminders (of either kind), one
+   durable transaction runs two statements: the outbox rows (dedupe key
+   `reminder:<enquiry>:<kind>`) are inserted with INSERT ... ON CONFLICT
+   DO NOTHING RETURNING, then the `Reminder` rows (unique per enquiry and
+   kind) for exactly the emails that statement returned, the same way, and
+   a third marks the batch's enquiries `breach_reminded` (the index the
+   breached select reads holds only those still owed one). Two
+   sweeps racing for a reminder both try the insert; the second waits for
+   the first to commit and is told the row is not its own, so it neither
+   records nor sends that reminder. A reminder therefore exists exactly when
+   its email is queued: there is no state in which one is recorded without
+   the other (an email whose reminder could not be inserted is removed again
+   before the commit).
+3. Send: after the claims have committed, the sweep delivers the emails it
+   queued through the outbox (`emails_deliver`): claimed with one UPDATE per
+   batch, sent over one SMTP connection, and marked sent in chunks
+   (`mail.services.MARK_SENT_EVERY`).
+4. Crash: a sweep killed between 2 and 3 leaves the emails pending; the
+   outbox sweep (every minute) and the next SLA sweep send them at once. A
+   sweep killed mid-send leaves its claimed emails "sending", taken over
+   after the claim timeout. A worker killed outright after the SMTP server
+   accepted some emails but before their chunk was marked sent causes those
+   (at most MARK_SENT_EVERY) to be sent again: the outbox's documented
+   trade-off of a bounded duplicate for a statement per email.
+5. SMTP failure: the email goes back to pending with a backoff, up to
+   MAX_ATTEMPTS, then "failed" in the admin for staff to see; the other
+   emails of the batch are unaffected.
 
 One retry mechanism, tested once, serves acknowledgements, reminders and
 every other email; a second copy of it here would be a second place for it
 to be wrong.
+
+Statements per sweep, as Django counts them (BEGIN and COMMIT included):
+two selects; BEGIN, two INSERTs, the flag's UPDATE (when the batch has a
+breach) and COMMIT per CLAIM_BATCH reminders; then the outbox's one claim
+per 100 and one mark-sent per 50. That is 27 for 500 due reminders of both
+kinds, and the two selects, each an empty index range, when nothing is due.
 """
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from mail.services import email_queue, emails_deliver
+from lmcportal.db import insert_skipping_conflicts
+from mail.services import EmailDraft, email_render, emails_deliver, emails_discard_unsent, emails_queue_new
 
 from ..models import Enquiry, Reminder
 from ..selectors.reminders import enquiries_breached_unreminded, enquiries_due_soon_unreminded
@@ -47,8 +68,8 @@ logger = logging.getLogger(__name__)
 
 # Enough for any real day; a backlog larger than this is finished by the next sweep.
 SWEEP_LIMIT = 500
-# Reminders claimed per transaction (one commit each, not one per reminder).
-CLAIM_BATCH = 100
+# Reminders claimed per transaction (of either kind): BEGIN, two INSERTs, COMMIT.
+CLAIM_BATCH = 250
 
 
 @dataclass(frozen=True)
@@ -73,46 +94,33 @@ def reminder_recipient(*, enquiry: Enquiry, kind: str) -> str:
     (`SupportService.inbox`: its reminder email, or LMC_TRIAGE_EMAIL).
     """
     officer = enquiry.assigned_to
-    if (
-        kind == Reminder.Kind.DUE_SOON
-        and officer is not None
-        and officer.is_active
-        and officer.email
-        and enquiry_is_visible_to_staff(user=officer, enquiry=enquiry)
-    ):
-        return officer.email
+    if kind == Reminder.Kind.DUE_SOON and officer is not None and officer.is_active and officer.email:
+        # Read with the enquiry by the due-soon selector; asked here otherwise.
+        may_see = getattr(enquiry, "officer_may_see", None)
+        if may_see is None:
+            may_see = enquiry_is_visible_to_staff(user=officer, enquiry=enquiry)
+        if may_see:
+            return officer.email
     return enquiry.service.inbox
 
 
-def _reminder_record(*, enquiry: Enquiry, kind: str, now: datetime) -> Reminder | None:
-    """Queue the reminder's email and insert its `Reminder`, in the caller's transaction.
-
-    Raise IntegrityError if another sweep has claimed it: the (enquiry, kind)
-    constraint is the database's to enforce (a query first would only race
-    with the other sweep).
-    """
-    due_at = enquiry.first_contact_due_at
-    if due_at is None:  # on hold: nothing is due, so nothing to remind about
-        return None
+def _reminder_email(reminder: Reminder) -> EmailDraft:
+    enquiry, kind = reminder.enquiry, reminder.kind
     context = {
         "enquiry": enquiry,
-        "due_at": timezone.localtime(due_at),
+        "due_at": timezone.localtime(reminder.first_contact_due_at),
         "admin_url": _admin_url(enquiry),
         "urgent_hours": enquiry.service.urgent_hours,
     }
-    email = email_queue(
+    return EmailDraft(
         to=[reminder_recipient(enquiry=enquiry, kind=kind)],
-        template=f"enquiries/email/reminder_{kind}",
-        context=context,
-        dedupe_key=f"reminder:{enquiry.pk}:{kind}",
-        deliver_on_commit=False,
+        rendered=email_render(template=f"enquiries/email/reminder_{kind}", context=context),
+        dedupe_key=_dedupe_key(enquiry_id=enquiry.pk, kind=kind),
     )
-    reminder = Reminder(
-        enquiry=enquiry, kind=kind, first_contact_due_at=due_at, email=email, created_at=now
-    )
-    reminder.full_clean(validate_unique=False, validate_constraints=False)
-    reminder.save()
-    return reminder
+
+
+def _dedupe_key(*, enquiry_id: int, kind: str) -> str:
+    return f"reminder:{enquiry_id}:{kind}"
 
 
 def reminder_claim(*, enquiry: Enquiry, kind: str, now: datetime) -> Reminder | None:
@@ -121,28 +129,59 @@ def reminder_claim(*, enquiry: Enquiry, kind: str, now: datetime) -> Reminder | 
     Commits before returning (a durable transaction), so the caller may send
     the email straight away without risking a rollback after the send.
     """
-    try:
-        with transaction.atomic(durable=True):
-            return _reminder_record(enquiry=enquiry, kind=kind, now=now)
-    except IntegrityError:
-        return None
+    claimed = reminders_claim_batch(enquiries=[enquiry], kind=kind, now=now)
+    return claimed[0] if claimed else None
 
 
 def reminders_claim_batch(*, enquiries: list[Enquiry], kind: str, now: datetime) -> list[Reminder]:
-    """Record and queue the `kind` reminders of `enquiries` in one durable transaction (one commit).
+    """Record and queue the `kind` reminders of `enquiries` in one durable transaction; return those claimed."""
+    return _claim([(enquiry, kind) for enquiry in enquiries], now=now)
 
-    If another sweep claimed any of them meanwhile, the whole batch rolls
-    back and they are claimed one by one (`reminder_claim`), each once.
+
+def _claim(due: Sequence[tuple[Enquiry, str]], *, now: datetime) -> list[Reminder]:
+    """Record and queue these (enquiry, kind) reminders in one durable transaction; return those claimed.
+
+    Emails are rendered first, outside the transaction. Inside it, two
+    statements: the outbox rows, then the reminders, each an INSERT that
+    skips what another sweep already holds. An enquiry on hold (no due
+    moment) has nothing to be reminded of and is skipped.
     """
-    if not enquiries:
+    candidates = [
+        Reminder(enquiry=enquiry, kind=kind, first_contact_due_at=enquiry.first_contact_due_at, created_at=now)
+        for enquiry, kind in due
+        if enquiry.first_contact_due_at is not None
+    ]
+    if not candidates:
         return []
-    try:
-        with transaction.atomic(durable=True):
-            recorded = (_reminder_record(enquiry=enquiry, kind=kind, now=now) for enquiry in enquiries)
-            return [reminder for reminder in recorded if reminder is not None]
-    except IntegrityError:
-        claimed = (reminder_claim(enquiry=enquiry, kind=kind, now=now) for enquiry in enquiries)
-        return [reminder for reminder in claimed if reminder is not None]
+    drafts = [_reminder_email(reminder) for reminder in candidates]
+    with transaction.atomic(durable=True):
+        queued = emails_queue_new(drafts=drafts)
+        for reminder, draft in zip(candidates, drafts, strict=True):
+            reminder.email_id = queued.get(draft.dedupe_key)
+        reminders = [reminder for reminder in candidates if reminder.email_id is not None]
+        inserted = dict(
+            insert_skipping_conflicts(
+                reminders,
+                fields=["enquiry", "kind", "first_contact_due_at", "email", "created_at"],
+                conflict_fields=["enquiry", "kind"],
+                returning=["email", "id"],
+            )
+        )
+        # Every breach reminder of the batch is now recorded, by this sweep or
+        # an earlier one: take them out of the sweep's index.
+        breached = [reminder.enquiry_id for reminder in candidates if reminder.kind == Reminder.Kind.BREACHED]
+        if breached:
+            Enquiry.objects.filter(pk__in=breached, breach_reminded=False).update(breach_reminded=True)
+        stray = [email_id for email_id in queued.values() if email_id not in inserted]
+        if stray:
+            # Cannot happen while every reminder is inserted with its email
+            # (their keys are the same); if it did, the email must not go.
+            logger.error("Reminder emails %s had a reminder already; removed before sending", stray)
+            emails_discard_unsent(email_ids=stray)
+    for reminder in reminders:
+        reminder.pk = inserted.get(reminder.email_id)
+        reminder._state.adding = reminder.pk is None
+    return [reminder for reminder in reminders if reminder.pk is not None]
 
 
 def reminders_send_due(*, now: datetime | None = None) -> ReminderSweep:
@@ -151,14 +190,11 @@ def reminders_send_due(*, now: datetime | None = None) -> ReminderSweep:
     Run outside a transaction (the Celery task and the management command do).
     """
     now = now or timezone.now()
+    due = [(enquiry, Reminder.Kind.BREACHED) for enquiry in enquiries_breached_unreminded(now=now)[:SWEEP_LIMIT]]
+    due += [(enquiry, Reminder.Kind.DUE_SOON) for enquiry in enquiries_due_soon_unreminded(now=now)[:SWEEP_LIMIT]]
     claimed: list[Reminder] = []
-    for kind, due in (
-        (Reminder.Kind.BREACHED, enquiries_breached_unreminded(now=now)),
-        (Reminder.Kind.DUE_SOON, enquiries_due_soon_unreminded(now=now)),
-    ):
-        enquiries = list(due[:SWEEP_LIMIT])
-        for start in range(0, len(enquiries), CLAIM_BATCH):
-            claimed += reminders_claim_batch(enquiries=enquiries[start : start + CLAIM_BATCH], kind=kind, now=now)
+    for start in range(0, len(due), CLAIM_BATCH):
+        claimed += _claim(due[start : start + CLAIM_BATCH], now=now)
     sent_ids = set(emails_deliver(email_ids=[r.email_id for r in claimed if r.email_id is not None]))
     sent_kinds = [reminder.kind for reminder in claimed if reminder.email_id in sent_ids]
     sweep = ReminderSweep(

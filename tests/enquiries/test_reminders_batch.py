@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from enquiries.models import Reminder
@@ -44,3 +45,42 @@ def test_a_sweep_larger_than_a_batch_sends_every_reminder_once(mailoutbox, monke
     assert services.reminders_send_due(now=now).breached == 5
     assert services.reminders_send_due(now=now).sent == 0
     assert len(mailoutbox) == 5
+
+
+def test_an_smtp_failure_of_one_reminder_loses_and_doubles_none_of_the_others(mailoutbox, monkeypatch):
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from enquiries.tasks import send_sla_reminders
+    from mail import services as mail_services
+
+    monkeypatch.setattr(mail_services, "MARK_SENT_EVERY", 2)  # marks before and after the failure
+    now = timezone.now().replace(microsecond=0)
+    enquiries = overdue(5, now)
+    unlucky = enquiries[2]
+    real_send = EmailBackend.send_messages
+
+    def drops_one(self, messages):
+        if unlucky.reference in messages[0].subject:
+            raise ConnectionResetError("connection reset by peer")
+        return real_send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", drops_one)
+    with time_machine.travel(now, tick=False):
+        sweep = services.reminders_send_due()
+
+    assert (sweep.breached, sweep.waiting) == (4, 1)
+    assert sorted(m.subject.split(" ")[4] for m in mailoutbox) == sorted(e.reference for e in enquiries if e != unlucky)
+    emails = {r.enquiry_id: r.email for r in Reminder.objects.select_related("email")}
+    assert {(emails[e.pk].status, emails[e.pk].attempts) for e in enquiries if e != unlucky} == {
+        (OutboundEmail.Status.SENT, 1)
+    }
+    failed = emails[unlucky.pk]
+    assert (failed.status, failed.attempts) == (OutboundEmail.Status.PENDING, 1)
+    assert "connection reset by peer" in failed.last_error
+    assert failed.next_attempt_at == now + timedelta(minutes=1)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", real_send)
+    with time_machine.travel(now + timedelta(minutes=1), tick=False):
+        assert send_sla_reminders() == 1
+        assert send_sla_reminders() == 0
+    assert sorted(m.subject.split(" ")[4] for m in mailoutbox) == sorted(e.reference for e in enquiries)

@@ -238,3 +238,40 @@ def test_plain_text_email_is_not_html_escaped_but_the_html_part_is(django_captur
     assert "&amp;" not in message.body
     html = message.alternatives[0][0]
     assert "Tara &amp; Co" in html
+
+
+def test_a_sweep_claims_and_marks_its_emails_in_batches_not_one_by_one(mailoutbox, django_assert_max_num_queries):
+    for n in range(120):
+        queue(subject=f"Email {n}")
+
+    # One select of the due ids; two claims (100 a time); three marks (50 a time).
+    with django_assert_max_num_queries(6):
+        assert emails_deliver_due() == 120
+
+    assert sorted(m.subject for m in mailoutbox) == sorted(f"Email {n}" for n in range(120))
+    assert OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT, attempts=1).count() == 120
+
+
+def test_a_sweep_stopped_part_way_marks_what_went_and_the_rest_goes_once_after_the_claim_timeout(mailoutbox, monkeypatch):
+    """Anything short of a kill (an exception, Celery's soft time limit) duplicates nothing."""
+    from django.core.mail.backends.locmem import EmailBackend
+
+    emails = [queue(subject=f"Email {n}") for n in range(5)]
+    real_send = EmailBackend.send_messages
+
+    def stops_at_the_third(self, messages):
+        if messages[0].subject == "Email 2":
+            raise SystemExit("worker stopping")
+        return real_send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", stops_at_the_third)
+    with pytest.raises(SystemExit):
+        services.emails_deliver(email_ids=[e.pk for e in emails])
+    monkeypatch.setattr(EmailBackend, "send_messages", real_send)
+
+    statuses = dict(OutboundEmail.objects.values_list("subject", "status"))
+    assert [statuses[f"Email {n}"] for n in range(5)] == ["sent", "sent", "sending", "sending", "sending"]
+    with time_machine.travel(timezone.now() + services.claim_timeout() + timedelta(minutes=1)):
+        assert emails_deliver_due() == 3
+        assert emails_deliver_due() == 0
+    assert sorted(m.subject for m in mailoutbox) == [f"Email {n}" for n in range(5)]

@@ -168,3 +168,39 @@ def test_a_refused_email_does_not_stop_the_rest_of_the_sweep(smtp):
     assert emails_deliver_due() == 2
 
     assert sorted(m["Subject"] for m in smtp.messages) == ["First", "Last"]
+
+
+def test_emails_the_server_took_before_their_worker_was_killed_are_not_sent_again(smtp, monkeypatch):
+    """A worker killed after "250 OK" but before marking the chunk sent: the takeover must not send again."""
+    from mail import services
+
+    emails = [queue(subject=f"Booking {n}") for n in range(3)]
+    # The kill: the server accepts every email, but the chunk is never marked sent.
+    monkeypatch.setattr(services, "_mark_sent", lambda emails: None)
+    emails_deliver_due()
+    assert len(smtp.messages) == 3
+    assert set(OutboundEmail.objects.values_list("status", flat=True)) == {OutboundEmail.Status.SENDING}
+    monkeypatch.undo()
+
+    with time_machine.travel(timezone.now() + services.claim_timeout() + timedelta(minutes=1)):
+        emails_deliver_due()
+
+    assert len(smtp.messages) == 3, "an email the server had already accepted was sent a second time"
+    for email in emails:
+        email.refresh_from_db()
+        assert email.status == OutboundEmail.Status.SENT
+
+
+def test_a_taken_over_email_the_server_never_took_is_sent(smtp, monkeypatch):
+    """The note is only for accepted emails: one whose worker died before the server took it still goes, once."""
+    from mail import services
+
+    email = queue(subject="Booking confirmed")
+    services._claim(email_ids=[email.pk], now=timezone.now())  # claimed, then the worker died before sending
+
+    with time_machine.travel(timezone.now() + services.claim_timeout() + timedelta(minutes=1)):
+        assert emails_deliver_due() == 1
+
+    assert len(smtp.messages) == 1
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT
