@@ -30,7 +30,7 @@ NOT_PAGES = {
 KEY_COLUMNS = {
     "enquiries:list": ["Status", "We will contact you"],
     "admin:enquiries_enquiry_changelist": ["SLA and time left", "Officer", "Waiting"],
-    "admin:programmes_booking_changelist": ["User", "Session", "Status"],
+    "admin:programmes_booking_changelist": ["Person", "Session", "Status"],
     "admin:levies_listsize_changelist": ["Practice", "Quarter", "Registered patients"],
     "admin:levies_remittance_changelist": ["Practice", "Amount"],
     "admin:levies_reconciliation": ["Practice", "Expected", "Received", "State"],
