@@ -160,10 +160,13 @@ def _summary_tallies(
     ]
     nothing = {name: Cast(Value(None), field) for name, field in blank_fields}
     rows = (
-        summarised.annotate(**nothing)
+        summarised.order_by()
+        .annotate(**nothing)
         .values_list("month", "summarised_until", *nothing)
         .union(
-            OverviewMonthCount.objects.filter(summary__in=summarised, service__in=services).values_list(
+            OverviewMonthCount.objects.filter(summary__in=summarised, service__in=services)
+            .order_by()
+            .values_list(
                 "summary__month",
                 "summary__summarised_until",
                 "service_id",

@@ -146,13 +146,18 @@ def _conflict_scope(user_id: Any) -> tuple[list[int], list[int]]:
     """
     declared = ConflictOfInterest.objects.filter(officer_id=user_id, withdrawn_at__isnull=True)
     no_pcn = Cast(Value(None), IntegerField())
+    # (No ORDER BY inside a UNION: SQLite refuses it, and the models have a default order.)
     rows = (
         Membership.objects.filter(user_id=user_id)
+        .order_by()
         .annotate(no_pcn=no_pcn)
         .values_list("practice_id", "no_pcn")
         .union(
-            declared.values_list("practice_id", "pcn_id"),
-            Practice.objects.filter(pcn__in=declared.values("pcn_id")).annotate(no_pcn=no_pcn).values_list("pk", "no_pcn"),
+            declared.order_by().values_list("practice_id", "pcn_id"),
+            Practice.objects.filter(pcn__in=declared.values("pcn_id"))
+            .order_by()
+            .annotate(no_pcn=no_pcn)
+            .values_list("pk", "no_pcn"),
         )
     )
     practices, pcns = set(), set()
