@@ -356,8 +356,16 @@ class Enquiry(models.Model):
             # The few restricted enquiries (the visibility rule's names are looked up only for them).
             models.Index(fields=["id"], condition=Q(is_restricted=True), name="enq_restricted_idx"),
             # Open enquiries (about one in six after a few years): the overview's counts by
-            # SLA state and per officer read them without scanning the closed ones.
-            models.Index(fields=["assigned_to"], condition=~Q(status=Status.CLOSED), name="enq_open_idx"),
+            # SLA state and per officer read them from this index alone (an index-only scan:
+            # it carries every column the SLA state needs), never the closed ones' rows.
+            models.Index(
+                fields=["service", "assigned_to"],
+                include=["status", "urgent", "first_contact_due_at", "first_contact_at"],
+                condition=~Q(status=Status.CLOSED),
+                name="enq_open_idx",
+            ),
+            # The support overview's live month: first contacts due since the month began.
+            models.Index(fields=["first_contact_due_at"], name="enq_due_idx"),
         ]
         # Journey steps on the triage dashboard, granted to the staff groups in 0004.
         permissions = [
@@ -424,6 +432,77 @@ class ServiceReferenceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_id} {self.year}: {self.last_number}"
+
+
+# --- The support overview's monthly figures ---
+
+
+class OverviewMonth(models.Model):
+    """A calendar month (Europe/London) whose support overview figures are kept in `OverviewMonthCount`.
+
+    The figures count what happened from the month's first moment up to
+    `summarised_until`: the month's end once it is over, or for the current
+    month the last midnight before the summary ran. Written by
+    `enquiries.services.overview_months_summarise` (nightly, on beat). The
+    overview counts the rest of the month live, and a month without a row
+    here wholly live, so a missing summary costs speed, never correctness.
+    """
+
+    month = models.DateField(unique=True, help_text="The first day of the month.")
+    summarised_until = models.DateTimeField()
+    summarised_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(month__day=1),
+                name="overview_month_is_first_day",
+                violation_error_message="A summarised month is written as its first day.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%b %Y}"
+
+
+class OverviewMonthCount(models.Model):
+    """How many enquiries of one service, topic and urgency a closed month saw, for the support overview.
+
+    Up to the month's `OverviewMonth.summarised_until`: `submitted`,
+    submitted then; `first_contact_due`, first contact due then (each one
+    counts once its due time has passed: met, missed or breached); and
+    `first_contact_met`, of those, made by the due time.
+    Every enquiry counts here, restricted or not and whoever is conflicted:
+    the overview subtracts, per viewer, the few that are hidden from them
+    (`enquiries.selectors.visibility.enquiries_hidden_from_staff`), so a
+    restriction or a conflict declared after the month was summarised still
+    applies at once. Never shown to anyone as it stands.
+    """
+
+    summary = models.ForeignKey(OverviewMonth, on_delete=models.CASCADE, related_name="counts")
+    service = models.ForeignKey(SupportService, on_delete=models.CASCADE, related_name="+")
+    topic = models.CharField(max_length=30, choices=ALL_TOPIC_CHOICES)
+    urgent = models.BooleanField()
+    submitted = models.PositiveIntegerField(default=0)
+    first_contact_due = models.PositiveIntegerField(default=0)
+    first_contact_met = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["summary", "service", "topic", "urgent"],
+                name="overview_count_one_per_key",
+                violation_error_message="This month already has figures for that service, topic and urgency.",
+            ),
+            models.CheckConstraint(
+                condition=Q(first_contact_met__lte=F("first_contact_due")),
+                name="overview_count_met_within_due",
+                violation_error_message="More first contacts were on time than were due.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.summary_id} {self.service_id} {self.topic} {'urgent' if self.urgent else 'standard'}"
 
 
 # --- PCN support pause ---

@@ -6,7 +6,13 @@ from mail.services import emails_deliver_due
 
 from . import services
 
-__all__ = ["anonymise_enquiries_past_retention", "delete_old_enquiry_drafts", "resume_ended_pcn_pauses", "send_sla_reminders"]
+__all__ = [
+    "anonymise_enquiries_past_retention",
+    "delete_old_enquiry_drafts",
+    "resume_ended_pcn_pauses",
+    "send_sla_reminders",
+    "summarise_overview_months",
+]
 
 
 @shared_task(name="enquiries.tasks.send_sla_reminders", ignore_result=True, expires=15 * 60)
@@ -37,3 +43,9 @@ def anonymise_enquiries_past_retention() -> int:
 def delete_old_enquiry_drafts() -> int:
     """Delete Request support drafts untouched for 30 days; return how many."""
     return services.enquiry_drafts_delete_expired()
+
+
+@shared_task(name="enquiries.tasks.summarise_overview_months", ignore_result=True, expires=6 * 3600)
+def summarise_overview_months() -> int:
+    """Recount the support overview's monthly figures up to last midnight; return how many months."""
+    return services.overview_months_summarise()

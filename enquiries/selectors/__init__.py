@@ -32,6 +32,11 @@ from .needs_you import (
     MESSAGE_WAITING,
     enquiry_needs_you_now_for_staff,
 )
+from .overview import (
+    OVERVIEW_MONTHS,
+    enquiry_month_tallies,
+    support_overview,
+)
 from .reminders import (
     enquiries_breached_unreminded,
     enquiries_due_soon_unreminded,
@@ -40,11 +45,6 @@ from .staff import (
     TRIAGE_ORDERING,
     enquiry_list_for_staff,
     enquiry_list_for_triage,
-    support_overview,
-    support_overview_by_state,
-    support_overview_compliance,
-    support_overview_per_officer,
-    support_overview_per_topic,
 )
 from .story import (
     StoryEntry,
@@ -60,11 +60,13 @@ from .support import (
 )
 from .visibility import (
     enquiries_conflicted_for,
+    enquiries_hidden_from_staff,
     enquiries_visible_to_staff,
     enquiries_without_unconflicted_officer,
     enquiry_is_visible_to_staff,
     officer_is_conflicted_with,
     officers_without_conflict,
+    support_services_visible_to_staff,
     unconflicted_officer_exists,
     visible_to_assigned_officer,
 )
@@ -97,10 +99,8 @@ __all__ = [
     "enquiry_list_for_triage",
     "enquiry_list_for_staff",
     "support_overview",
-    "support_overview_by_state",
-    "support_overview_per_officer",
-    "support_overview_compliance",
-    "support_overview_per_topic",
+    "OVERVIEW_MONTHS",
+    "enquiry_month_tallies",
     "TRIAGE_ORDERING",
     "StoryEntry",
     "enquiry_story_for_staff",
@@ -115,6 +115,8 @@ __all__ = [
     "visible_to_assigned_officer",
     "officer_is_conflicted_with",
     "enquiries_conflicted_for",
+    "enquiries_hidden_from_staff",
+    "support_services_visible_to_staff",
     "officers_without_conflict",
     "enquiries_without_unconflicted_officer",
     "unconflicted_officer_exists",

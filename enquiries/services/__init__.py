@@ -40,6 +40,10 @@ from .data_protection import (
     enquiry_subject_access_record,
     enquiry_unrestrict,
 )
+from .overview import (
+    overview_month_summarise,
+    overview_months_summarise,
+)
 from .reminders import (
     ReminderSweep,
     reminder_claim,
@@ -107,6 +111,8 @@ __all__ = [
     "enquiries_anonymise_due",
     "enquiry_anonymise",
     "enquiry_subject_access_record",
+    "overview_month_summarise",
+    "overview_months_summarise",
     "ReminderSweep",
     "reminder_claim",
     "reminder_recipient",

@@ -25,7 +25,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from ...models import Enquiry, StaffNote, Status
-from ...selectors.staff import TRIAGE_ORDERING, enquiry_list_for_staff, support_overview
+from ...selectors.overview import support_overview
+from ...selectors.staff import TRIAGE_ORDERING, enquiry_list_for_staff
 from ...selectors.story import enquiry_story_for_staff
 from ...selectors.visibility import unconflicted_officer_exists
 from ...services import triage as services
