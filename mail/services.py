@@ -32,6 +32,7 @@ Delivery guarantees, in the words an on-call engineer needs:
 import logging
 import smtplib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -52,6 +53,9 @@ __all__ = [
     "email_deliver",
     "email_queue",
     "email_queue_message",
+    "emails_queue_rendered",
+    "email_render",
+    "RenderedEmail",
     "email_retry",
     "outbound_email_access_record",
     "emails_deliver",
@@ -109,6 +113,42 @@ def email_queue(
     safety net either way. Pass `secret=True` for any email that carries a
     sign-in or set-password link.
     """
+    rendered = email_render(template=template, context=context)
+    return _queue(
+        to=list(to),
+        subject=rendered.subject,
+        body_text=rendered.body_text,
+        body_html=rendered.body_html,
+        attachments=list(attachments),
+        dedupe_key=dedupe_key,
+        deliver_on_commit=deliver_on_commit,
+        secret=secret,
+    )
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    """An email's subject and bodies, rendered and not yet queued."""
+
+    subject: str
+    body_text: str
+    body_html: str
+
+    def replace(self, old: str, new: str) -> "RenderedEmail":
+        """Return a copy with `old` replaced by `new` everywhere (a placeholder filled in once known)."""
+        return RenderedEmail(
+            subject=self.subject.replace(old, new),
+            body_text=self.body_text.replace(old, new),
+            body_html=self.body_html.replace(old, new),
+        )
+
+
+def email_render(*, template: str, context: dict) -> RenderedEmail:
+    """Render `<template>_subject.txt`, `<template>.txt` and optionally `<template>.html` (see email_queue).
+
+    For a caller that renders before its transaction, so the rendering is
+    not done while it holds locks; queue the result with `email_queue_rendered`.
+    """
     context = {"lmc_name": settings.LMC_NAME, "site_url": settings.SITE_URL, **context}
     subject = " ".join(_render_plain_text(f"{template}_subject.txt", context).split())
     body_text = _render_plain_text(f"{template}.txt", context)
@@ -117,16 +157,24 @@ def email_queue(
         body_html = render_to_string(f"{template}.html", context)
     except TemplateDoesNotExist:
         body_html = ""
-    return _queue(
-        to=list(to),
-        subject=subject,
-        body_text=body_text,
-        body_html=body_html,
-        attachments=list(attachments),
-        dedupe_key=dedupe_key,
-        deliver_on_commit=deliver_on_commit,
-        secret=secret,
+    return RenderedEmail(subject=subject, body_text=body_text, body_html=body_html)
+
+
+def emails_queue_rendered(*, emails: Iterable[tuple[list[str], RenderedEmail, str]]) -> list[OutboundEmail]:
+    """Write emails rendered by `email_render` to the outbox in one INSERT; deliver each once committed.
+
+    Each is (to, email, dedupe_key). For the emails of something made in this
+    transaction, whose dedupe keys are new by construction: a repeated key is
+    an IntegrityError here (the caller's transaction fails), not the email
+    already queued as with `email_queue`.
+    """
+    rows = OutboundEmail.objects.bulk_create(
+        [_outbox_row(to=list(to), subject=email.subject, body_text=email.body_text, body_html=email.body_html,
+                     attachments=[], dedupe_key=key, secret=False) for to, email, key in emails]
     )
+    for row in rows:
+        _after_queue(row, deliver_on_commit=True)
+    return rows
 
 
 def email_queue_message(
@@ -159,32 +207,45 @@ def _queue(
         body_text, body_html, attachments = SECRET_BODY_REMOVED, "", []
     try:
         with transaction.atomic():
-            email = OutboundEmail.objects.create(
-                to=to,
-                subject=subject[:255],
-                body_text=body_text,
-                body_html=body_html,
-                attachments=attachments,
-                dedupe_key=dedupe_key,
-                secret=secret,
-                next_attempt_at=timezone.now(),
-                # Nobody to send to (say, a practice with no manager on file):
-                # keep it where staff will see it rather than "send" it to no one.
-                status=OutboundEmail.Status.PENDING if to else OutboundEmail.Status.FAILED,
-                last_error="" if to else "No recipient address.",
+            email = _outbox_row(
+                to=to, subject=subject, body_text=body_text, body_html=body_html,
+                attachments=attachments, dedupe_key=dedupe_key, secret=secret,
             )
+            email.save(force_insert=True)
     except IntegrityError:
         if not dedupe_key:
             raise
         # Queued before, by this process or another.
         return OutboundEmail.objects.get(dedupe_key=dedupe_key)
-    if not to:
-        logger.error("Email %s (%r) has no recipient; marked failed for staff to see", email.pk, subject)
+    _after_queue(email, deliver_on_commit=deliver_on_commit)
+    return email
+
+
+def _outbox_row(*, to, subject, body_text, body_html, attachments, dedupe_key, secret) -> OutboundEmail:
+    return OutboundEmail(
+        to=to,
+        subject=subject[:255],
+        body_text=body_text,
+        body_html=body_html,
+        attachments=attachments,
+        dedupe_key=dedupe_key,
+        secret=secret,
+        next_attempt_at=timezone.now(),
+        # Nobody to send to (say, a practice with no manager on file):
+        # keep it where staff will see it rather than "send" it to no one.
+        status=OutboundEmail.Status.PENDING if to else OutboundEmail.Status.FAILED,
+        last_error="" if to else "No recipient address.",
+    )
+
+
+def _after_queue(email: OutboundEmail, *, deliver_on_commit: bool) -> None:
+    if not email.to:
+        logger.error("Email %s (%r) has no recipient; marked failed for staff to see", email.pk, email.subject)
     elif deliver_on_commit:
         # robust: even if something slips past _enqueue_delivery's own guard,
         # the caller's request has already committed and must not fail now.
-        transaction.on_commit(lambda: _enqueue_delivery(email.pk), robust=True)
-    return email
+        email_id = email.pk
+        transaction.on_commit(lambda: _enqueue_delivery(email_id), robust=True)
 
 
 def _enqueue_delivery(email_id: int) -> None:
