@@ -7,6 +7,7 @@ import uuid
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -85,8 +86,10 @@ def _due_preview(*, urgent: bool, pcn_held: bool, now, service: SupportService |
     return {"due_at": due_at.isoformat(), "text": text}
 
 
-def _colleagues(user: User, practices) -> "list[User]":
+def _colleagues(user: User, practices) -> "QuerySet[User]":
     """Everyone the member could name, across their practices (the service checks the practice)."""
+    if len(practices) == 1:  # most members: one query, run only if the form is shown
+        return enquiry_sharing_choices(practice_id=practices[0].pk, sender=user)
     ids = set()
     for practice in practices:
         ids.update(enquiry_sharing_choices(practice_id=practice.pk, sender=user).values_list("pk", flat=True))
@@ -159,7 +162,7 @@ def enquiry_submit_view(request, slug: str = "leadership"):
         data = form.cleaned_data
         try:
             enquiry = enquiry_submit(
-                service=service.slug,
+                service=service,
                 about=data.get("about", ""),
                 submitted_by=request.user,
                 practice=form.chosen_practice(),

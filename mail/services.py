@@ -75,6 +75,7 @@ __all__ = [
     "email_render",
     "emails_discard_unsent",
     "emails_queue_new",
+    "emails_queue_rendered",
     "email_retry",
     "outbound_email_access_record",
     "emails_deliver",
@@ -126,6 +127,14 @@ class RenderedEmail:
     body_text: str
     body_html: str = ""
 
+    def replace(self, old: str, new: str) -> "RenderedEmail":
+        """Return a copy with `old` replaced by `new` everywhere (a placeholder filled in once known)."""
+        return RenderedEmail(
+            subject=self.subject.replace(old, new),
+            body_text=self.body_text.replace(old, new),
+            body_html=self.body_html.replace(old, new),
+        )
+
 
 def email_render(*, template: str, context: dict) -> RenderedEmail:
     """Render `<template>_subject.txt`, `<template>.txt` and, if it exists, `<template>.html`.
@@ -176,6 +185,23 @@ def email_queue(
     )
 
 
+def emails_queue_rendered(*, emails: Iterable[tuple[list[str], RenderedEmail, str]]) -> list[OutboundEmail]:
+    """Write emails rendered by `email_render` to the outbox in one INSERT; deliver each once committed.
+
+    Each is (to, email, dedupe_key). For the emails of something made in this
+    transaction, whose dedupe keys are new by construction: a repeated key is
+    an IntegrityError here (the caller's transaction fails), not the email
+    already queued as with `email_queue`.
+    """
+    rows = OutboundEmail.objects.bulk_create(
+        [_new_email(to=list(to), subject=email.subject, body_text=email.body_text, body_html=email.body_html,
+                    attachments=[], dedupe_key=key, secret=False) for to, email, key in emails]
+    )  # fmt: skip
+    for row in rows:
+        _after_queue(row, deliver_on_commit=True)
+    return rows
+
+
 def email_queue_message(
     *, message: EmailMultiAlternatives, dedupe_key: str | None = None, secret: bool = False
 ) -> OutboundEmail:
@@ -221,13 +247,18 @@ def _queue(
             raise
         # Queued before, by this process or another.
         return OutboundEmail.objects.get(dedupe_key=dedupe_key)
-    if not to:
-        logger.error("Email %s (%r) has no recipient; marked failed for staff to see", email.pk, subject)
+    _after_queue(email, deliver_on_commit=deliver_on_commit)
+    return email
+
+
+def _after_queue(email: OutboundEmail, *, deliver_on_commit: bool) -> None:
+    if not email.to:
+        logger.error("Email %s (%r) has no recipient; marked failed for staff to see", email.pk, email.subject)
     elif deliver_on_commit:
         # robust: even if something slips past _enqueue_delivery's own guard,
         # the caller's request has already committed and must not fail now.
-        transaction.on_commit(lambda: _enqueue_delivery(email.pk), robust=True)
-    return email
+        email_id = email.pk
+        transaction.on_commit(lambda: _enqueue_delivery(email_id), robust=True)
 
 
 def _new_email(*, to, subject, body_text, body_html, attachments, dedupe_key, secret) -> OutboundEmail:

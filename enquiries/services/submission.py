@@ -7,12 +7,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import CheckConstraint
 from django.urls import reverse
 from django.utils import timezone
 
-from mail.services import email_queue
+from mail.services import email_queue, email_render, emails_queue_rendered
 from members.models import Practice, User
 from members.selectors import practices_for_user
 
@@ -140,30 +140,41 @@ def _check(
         raise ValidationError(errors)
 
 
-def _lock_counter(*, service: SupportService, year: int) -> ServiceReferenceCounter:
-    """Return the service's reference counter for the year, locked until the transaction ends.
+def _next_reference(*, service: SupportService, year: int) -> str:
+    """Take the next number of the service's year and return the reference, e.g. LMS-2026-00042.
 
-    Every submission to the service in the year queues here, which also
-    serialises the check for a repeated submission token. The first
-    submission of a year creates the row; two racing to create it meet the
-    unique constraint, and the loser retries in a savepoint and locks the
-    winner's row.
+    One statement, `UPDATE ... RETURNING`, which also locks the counter's row
+    until the transaction ends: every submission to the service in the year
+    queues here, so it is taken as late as possible. The first submission of
+    a year creates the row; two racing to create it meet the unique
+    constraint, and the loser takes the winner's next number.
     """
-    counter = ServiceReferenceCounter.objects.select_for_update().filter(service=service, year=year).first()
-    if counter is not None:  # every submission but the year's first: one statement
-        return counter
-    try:
-        with transaction.atomic():
-            counter = ServiceReferenceCounter.objects.create(service=service, year=year)
-    except IntegrityError:
-        counter = ServiceReferenceCounter.objects.select_for_update().get(service=service, year=year)
-    return counter
+    number = _counter_bump(service=service, year=year)
+    if number is None:
+        try:
+            with transaction.atomic():
+                ServiceReferenceCounter.objects.create(service=service, year=year)
+        except IntegrityError:
+            pass  # another submission made it first
+        number = _counter_bump(service=service, year=year)
+    if number is None:  # pragma: no cover - the row exists by now
+        raise RuntimeError(f"no reference counter for {service.slug} {year}")
+    return f"{service.reference_prefix}-{year}-{number:05d}"
 
 
-def _next_reference(counter: ServiceReferenceCounter, *, prefix: str) -> str:
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return f"{prefix}-{counter.year}-{counter.last_number:05d}"
+def _counter_bump(*, service: SupportService, year: int) -> int | None:
+    """Add one to the counter and return the new number (None if the year has no counter yet)."""
+    name = connection.ops.quote_name
+    table = name(ServiceReferenceCounter._meta.db_table)
+    last = name("last_number")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {last} = {last} + 1 WHERE {name('service_id')} = %s AND {name('year')} = %s "
+            f"RETURNING {last}",
+            [service.pk, year],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def support_service_get(*, slug: str) -> SupportService:
@@ -186,21 +197,60 @@ def _member_link(enquiry: Enquiry) -> str:
     return _absolute(reverse("enquiries:detail", kwargs={"reference": enquiry.reference}))
 
 
-def _queue_submission_emails(*, enquiry: Enquiry, pause: PcnSupportPause | None, now: datetime) -> None:
+# Rendered before the enquiry has a reference or a primary key: these stand in
+# for them and are replaced once it is saved. The reference placeholder has
+# the shape of a reference (year 0000, which no enquiry has), so links to the
+# enquiry's page can be built with it.
+_REFERENCE_PLACEHOLDER = "ZZZZ-0000-00000"
+_PK_PLACEHOLDER = "0000000000"
+
+
+def _render_submission_emails(*, enquiry: Enquiry, pause: PcnSupportPause | None, now: datetime) -> list:
+    """Render the acknowledgement and the triage notice for an enquiry not yet saved.
+
+    Return (to, rendered email, dedupe key prefix) for each; `_queue_rendered`
+    fills in the reference and primary key and queues them.
+    """
     due_words = sla.describe_due(enquiry.first_contact_due_at, now=now) if enquiry.first_contact_due_at else ""
-    if enquiry.submitted_by and enquiry.submitted_by.email:
-        email_queue(
-            to=[enquiry.submitted_by.email],
-            template="enquiries/email/acknowledgement",
-            context={"enquiry": enquiry, "due_words": due_words, "pause": pause, "link": _member_link(enquiry)},
-            dedupe_key=f"enquiry-ack:{enquiry.pk}",
-        )
-    # The service's inbox is shared: reference, topic and urgency only, and a link.
-    email_queue(
-        to=[enquiry.service.inbox],
-        template="enquiries/email/triage_notice",
-        context={"enquiry": enquiry, "due_words": due_words, "link": _admin_link(enquiry)},
-        dedupe_key=f"enquiry-new:{enquiry.pk}",
+    reference, enquiry.reference = enquiry.reference, _REFERENCE_PLACEHOLDER
+    try:
+        emails = []
+        if enquiry.submitted_by and enquiry.submitted_by.email:
+            emails.append((
+                [enquiry.submitted_by.email],
+                email_render(
+                    template="enquiries/email/acknowledgement",
+                    context={"enquiry": enquiry, "due_words": due_words, "pause": pause, "link": _member_link(enquiry)},
+                ),
+                "enquiry-ack",
+            ))
+        # The service's inbox is shared: reference, topic and urgency only, and a link.
+        admin_link = _absolute(reverse("admin:enquiries_enquiry_change", args=[_PK_PLACEHOLDER]))
+        emails.append((
+            [enquiry.service.inbox],
+            email_render(
+                template="enquiries/email/triage_notice",
+                context={"enquiry": enquiry, "due_words": due_words, "link": admin_link},
+            ),
+            "enquiry-new",
+        ))
+    finally:
+        enquiry.reference = reference
+    return emails
+
+
+def _queue_rendered(emails: list, *, enquiry: Enquiry) -> None:
+    admin_link = _absolute(reverse("admin:enquiries_enquiry_change", args=[_PK_PLACEHOLDER]))
+    # One INSERT for both: the enquiry is new, so their dedupe keys are too.
+    emails_queue_rendered(
+        emails=[
+            (
+                to,
+                email.replace(_REFERENCE_PLACEHOLDER, enquiry.reference).replace(admin_link, _admin_link(enquiry)),
+                f"{key}:{enquiry.pk}",
+            )
+            for to, email, key in emails
+        ]
     )
 
 
@@ -220,13 +270,13 @@ def enquiry_submit(
     sharing: str = Sharing.ONLY_ME,
     shared_with: Iterable[User] = (),
     allow_duplicate: bool = False,
-    service: str = "leadership",
+    service: "str | SupportService" = "leadership",
     about: str = "",
     now: datetime | None = None,
 ) -> Enquiry:
     """Record a member's enquiry, start its first-contact clock and queue the emails.
 
-    `service` is the support service's slug (Leadership and Management
+    `service` is the support service, or its slug (Leadership and Management
     Support by default); its topics and first-contact targets apply. A
     request to a service for a person (pastoral support) is always seen only
     by its sender: any other `sharing` is refused, and `about` (self or
@@ -248,7 +298,7 @@ def enquiry_submit(
     committed.
     """
     now = now or timezone.now()
-    support_service = support_service_get(slug=service)
+    support_service = service if isinstance(service, SupportService) else support_service_get(slug=service)
     if support_service.for_person and (sharing != Sharing.ONLY_ME or list(shared_with)):
         raise ValidationError({"sharing": PERSON_ONLY_ME_MESSAGE})
     fields: dict[str, Any] = {
@@ -264,23 +314,41 @@ def enquiry_submit(
     }
     _check(service=support_service, submitted_by=submitted_by, practice=practice, **fields)
     named = enquiry_sharing_check(practice=practice, sender=submitted_by, sharing=sharing, shared_with=shared_with)
-    if submission_token is not None:
-        existing = _existing_for_token(submitted_by=submitted_by, token=submission_token, fields=fields)
-        if existing is not None:
-            return existing
+    # Everything that needs no lock is done first: the enquiry is built and
+    # checked, and its emails rendered, before the transaction starts.
+    pause = pcn_support_pause_current() if scope == Scope.PCN else None
+    enquiry = _build(
+        service=support_service, submitted_by=submitted_by, practice=practice, submission_token=submission_token,
+        sharing=sharing, pause=pause, now=now, **fields,
+    )
+    emails = _render_submission_emails(enquiry=enquiry, pause=pause, now=now)
     try:
         with transaction.atomic():
-            enquiry = _create(
-                service=support_service,
-                submitted_by=submitted_by,
-                practice=practice,
-                submission_token=submission_token,
-                allow_duplicate=allow_duplicate,
-                sharing=sharing,
-                named=named,
-                now=now,
-                **fields,
+            existing = _lock_sender_and_find_earlier(
+                submitted_by=submitted_by, submission_token=submission_token, allow_duplicate=allow_duplicate,
+                fields=fields, now=now,
             )
+            if existing is not None:
+                return existing
+            if scope == Scope.PCN:
+                # Locked so a resume running now either sees this enquiry as held or
+                # has already ended the pause before we look.
+                locked_pause = PcnSupportPause.objects.select_for_update().filter(active=True).first()
+                if (locked_pause is None) != (pause is None):  # it began or ended since we looked: rebuild
+                    pause = locked_pause
+                    enquiry = _build(
+                        service=support_service, submitted_by=submitted_by, practice=practice,
+                        submission_token=submission_token, sharing=sharing, pause=pause, now=now, **fields,
+                    )
+                    emails = _render_submission_emails(enquiry=enquiry, pause=pause, now=now)
+            EnquiryDraft.objects.filter(author=submitted_by).delete()
+            # The year's counter is taken last: from here to the commit is a
+            # few inserts, so submissions queue on it for milliseconds.
+            enquiry.reference = _next_reference(service=support_service, year=now.astimezone(sla.LONDON).year)
+            _save_with_history(enquiry, by=submitted_by, at=now)
+            if named:  # a new enquiry has no one to remove
+                enquiry.shared_with.add(*named)
+            _queue_rendered(emails, enquiry=enquiry)
             return enquiry
     except IntegrityError as exc:
         message = _constraint_message(exc)
@@ -322,7 +390,40 @@ def _constraint_message(exc: IntegrityError) -> str | None:
     return None
 
 
-def _create(
+# The first key of the per-sender advisory lock (PostgreSQL), so it cannot
+# meet another feature's advisory locks; the second key is the user's id.
+_SUBMIT_LOCK_CLASS = 0x454E51  # "ENQ"
+
+
+def _lock_sender_and_find_earlier(
+    *, submitted_by: User, submission_token, allow_duplicate: bool, fields: dict, now: datetime
+) -> Enquiry | None:
+    """Queue behind the sender's other submissions, then look for the enquiry this one repeats.
+
+    Return the enquiry this form's token already made; raise
+    EnquiryAlreadySent for an edited resend or, unless `allow_duplicate`, the
+    same words sent within DUPLICATE_WINDOW. The lock (held until the
+    transaction ends) is per sender, so a double click or two tabs sending at
+    once find each other, while other members' submissions do not wait. On
+    SQLite, which lets one writer in at a time, there is no lock to take.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_SUBMIT_LOCK_CLASS, submitted_by.pk])
+    if submission_token is not None:
+        existing = _existing_for_token(submitted_by=submitted_by, token=submission_token, fields=fields)
+        if existing is not None:
+            return existing
+    if not allow_duplicate:
+        duplicate = enquiry_recent_duplicate(
+            user=submitted_by, summary=fields["summary"], details=fields["details"], since=now - DUPLICATE_WINDOW
+        )
+        if duplicate is not None:
+            raise EnquiryAlreadySent(enquiry=duplicate, changes=_changes(duplicate, fields), same_form=False)
+    return None
+
+
+def _build(
     *,
     service: SupportService,
     submitted_by: User,
@@ -331,33 +432,13 @@ def _create(
     urgent: bool,
     now: datetime,
     submission_token,
-    allow_duplicate: bool,
     sharing: str,
-    named: list[User],
+    pause: PcnSupportPause | None,
     **fields,
 ) -> Enquiry:
-    counter = _lock_counter(service=service, year=now.astimezone(sla.LONDON).year)
-    if submission_token is not None:
-        # A twin request may have committed while we waited for the lock.
-        existing = _existing_for_token(
-            submitted_by=submitted_by, token=submission_token, fields={"urgent": urgent, **fields}
-        )
-        if existing is not None:
-            return existing
-    if not allow_duplicate:
-        # Checked under the counter's lock, so two tabs sending at once find each other.
-        duplicate = enquiry_recent_duplicate(
-            user=submitted_by, summary=fields["summary"], details=fields["details"], since=now - DUPLICATE_WINDOW
-        )
-        if duplicate is not None:
-            raise EnquiryAlreadySent(enquiry=duplicate, changes=_changes(duplicate, fields), same_form=False)
-    pause = None
-    if scope == Scope.PCN:
-        # Locked so a resume running now either sees this enquiry as held or
-        # has already ended the pause before we look.
-        pause = PcnSupportPause.objects.select_for_update().filter(active=True).first()
+    """Return the enquiry, checked and not yet saved, with no reference yet."""
     enquiry = Enquiry(
-        reference=_next_reference(counter, prefix=service.reference_prefix),
+        reference="",
         service=service,
         session_allowance=service.session_allowance if service.for_person else 0,
         submitted_by=submitted_by,
@@ -377,15 +458,13 @@ def _create(
         enquiry.sla_started_at = now
         enquiry.first_contact_due_at = sla.first_contact_due(now, urgent=urgent, targets=service.targets)
     # Fields are checked here; the CHECK and UNIQUE constraints are the
-    # database's to enforce (re-checking them cost a dozen statements inside
-    # the counter's lock). A violation still reads as the same message.
-    # The practice (a membership was checked), the sender and the service exist: no query to ask again.
-    enquiry.full_clean(exclude=["practice", "submitted_by", "service"], validate_unique=False, validate_constraints=False)
-    _save_with_history(enquiry, by=submitted_by, at=now)
-    if named:  # a new enquiry has no one to remove
-        enquiry.shared_with.add(*named)
-    EnquiryDraft.objects.filter(author=submitted_by).delete()
-    _queue_submission_emails(enquiry=enquiry, pause=pause, now=now)
+    # database's to enforce (re-checking them cost a dozen statements), and a
+    # violation still reads as the same message. The practice (a membership
+    # was checked), the sender and the service exist: no query to ask again.
+    # The reference is given at the last moment.
+    enquiry.full_clean(
+        exclude=["practice", "submitted_by", "service", "reference"], validate_unique=False, validate_constraints=False
+    )
     return enquiry
 
 

@@ -7,9 +7,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 
 from enquiries.models import Enquiry, Scope, ServiceReferenceCounter, Status, Topic
 from enquiries.services import enquiry_submit
+from enquiries.services.submission import _PK_PLACEHOLDER, _REFERENCE_PLACEHOLDER
 from tests.concurrency import run_concurrently
 from tests.factories import MembershipFactory, PracticeFactory
 
@@ -92,6 +94,25 @@ def test_submitter_gets_acknowledgement_with_reference_topic_and_due_time(
     assert "Partner A refuses" not in acknowledgement.body
     html = acknowledgement.alternatives[0][0]
     assert enquiry.reference in html
+
+
+def test_emails_rendered_before_the_reference_was_taken_carry_the_real_reference_and_links(
+    member, practice, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        enquiry = submit(member, practice)
+
+    member_link = reverse("enquiries:detail", kwargs={"reference": enquiry.reference})
+    admin_link = reverse("admin:enquiries_enquiry_change", args=[enquiry.pk])
+    acknowledgement = next(m for m in mailoutbox if m.to == [member.email])
+    notice = next(m for m in mailoutbox if m.to != [member.email])
+    for message in (acknowledgement, notice):
+        everything = message.subject + message.body + message.alternatives[0][0]
+        assert _REFERENCE_PLACEHOLDER not in everything
+        assert _PK_PLACEHOLDER not in everything
+    assert member_link in acknowledgement.body
+    assert admin_link in notice.body
+    assert enquiry.reference in notice.subject
 
 
 def test_triage_inbox_gets_a_notice_without_the_confidential_details(

@@ -1,9 +1,11 @@
 """A submission's statements: the database enforces its constraints, the service does not ask first."""
 
+import uuid
+
 import pytest
 from django.db import IntegrityError, transaction
 
-from enquiries.models import Enquiry
+from enquiries.models import Enquiry, SupportService
 from enquiries.services.submission import _constraint_message
 from tests.enquiries.factories import EnquiryFactory
 from tests.enquiries.test_submission import submit
@@ -12,10 +14,11 @@ from tests.factories import MembershipFactory
 pytestmark = pytest.mark.django_db
 
 # The service call (sharing "only me", practice scope): look up the service, check
-# the membership, lock and bump the counter, insert the enquiry and its history,
-# delete the draft, two outbox emails (each an insert in a savepoint: a repeated
-# key meets the unique constraint, so no look-up first) and the transaction's
-# savepoint. The issue's ceiling is 15.
+# the membership, then in the transaction's savepoint: the sender's advisory lock,
+# delete the draft, take the year's next number (one UPDATE ... RETURNING), insert
+# the enquiry and its history, and both outbox emails in one INSERT (rendered
+# before the transaction). 10 statements today; with a form's token and the
+# duplicate check, 12. The issue's ceiling is 15.
 SUBMISSION_STATEMENTS = 15
 
 
@@ -24,6 +27,25 @@ def test_a_submission_takes_a_pinned_number_of_statements(django_assert_max_num_
     submit(membership.user, membership.practice)  # the year's counter exists from now on
     with django_assert_max_num_queries(SUBMISSION_STATEMENTS):
         submit(membership.user, membership.practice, summary="Another question entirely")
+
+
+def test_a_submission_from_the_form_checks_its_token_and_for_a_duplicate_within_the_same_ceiling(
+    django_assert_max_num_queries,
+):
+    membership = MembershipFactory()
+    submit(membership.user, membership.practice)
+    service = SupportService.objects.get(slug="leadership")  # the view passes the one it has
+    with django_assert_max_num_queries(SUBMISSION_STATEMENTS):
+        enquiry = submit(
+            membership.user,
+            membership.practice,
+            summary="Another question entirely",
+            details="Something else happened.",
+            submission_token=uuid.uuid4(),
+            allow_duplicate=False,
+            service=service,
+        )
+    assert enquiry.reference.startswith("LMS-")
 
 
 @pytest.mark.postgres
