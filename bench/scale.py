@@ -181,23 +181,20 @@ def measure_sweeps(*, idle_runs: int, max_sweeps: int = 20) -> list[Row]:
 # --- Submissions and the import, each in a process (and a database) of its own ----
 
 
-def _run_measure(module: str, kwargs: dict, *, env: dict, timeout: float, setup: bool = False) -> dict | None:
-    """Call `module.measure(**kwargs)` in a fresh process; return its dict, or None when it has no `measure`.
+def _run_measure(module: str, kwargs: dict, *, env: dict, timeout: float, setup: bool = False) -> dict:
+    """Call `module.measure(**kwargs)` in a fresh process and return its dict.
 
     With `setup`, Django is set up first on the DATABASE_URL of `env` (migrated).
     """
     code = (
-        "import json, os, sys\n"
+        "import json, os\n"
         + ("from bench.harness import django_setup\ndjango_setup(database_url=os.environ['DATABASE_URL'])\n"
            if setup else "")
-        + f"try:\n    from {module} import measure\n"
-        "except ImportError:\n    sys.exit(3)\n"
+        + f"from {module} import measure\n"
         f"print({MEASURE_PREFIX!r} + json.dumps(measure(**{kwargs!r}), default=str), flush=True)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=timeout)  # fmt: skip
-    if result.returncode == 3:
-        return None
     for line in result.stdout.splitlines():
         if line.startswith(MEASURE_PREFIX):
             return json.loads(line[len(MEASURE_PREFIX):])
@@ -210,29 +207,9 @@ def _child_env(**extra: str) -> dict:
     return env
 
 
-def _load_submit_by_its_table(*, members: int, seconds: float, workers: int, database: str) -> dict:
-    """Adapter until bench.load_submit has `measure`: run the script and read its table (no CPU figures)."""
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.load_submit", "--members", str(members), "--seconds", str(seconds),
-         "--workers", str(workers), "--database", database],
-        cwd=ROOT, env=_child_env(), capture_output=True, text=True, timeout=seconds + 600,
-    )  # fmt: skip
-    lines = result.stdout.splitlines()
-    header = next((i for i, line in enumerate(lines) if line.startswith("submissions")), None)
-    if header is None or len(lines) < header + 3:
-        raise BrokenPromise(f"bench.load_submit printed no figures (exit {result.returncode}): {result.stderr[-2000:]}")
-    values = lines[header + 2].split()
-    keys = ["submissions", "failed", "seconds", "per_second", "post_p50_ms", "post_p95_ms", "form_p50_ms", "form_p95_ms"]
-    figures = {key: float(value) for key, value in zip(keys, values, strict=True)}
-    return {**figures, "server_cpu_ms_per_submission": None, "generator_cpu_ms_per_submission": None,
-            "statements_per_post": None, "broken": result.returncode != 0}  # fmt: skip
-
-
 def measure_submissions(*, members: int, seconds: float, workers: int, database: str) -> Row:
     kwargs = {"members": members, "seconds": seconds, "workers": workers, "database": database}
     figures = _run_measure("bench.load_submit", kwargs, env=_child_env(), timeout=seconds + 600)
-    if figures is None:
-        figures = _load_submit_by_its_table(**kwargs)
     cpu = figures.get("server_cpu_ms_per_submission")
     per_second = figures["per_second"]
     p95 = figures["post_p95_ms"]
@@ -247,23 +224,9 @@ def measure_submissions(*, members: int, seconds: float, workers: int, database:
                target="≥ 50/s, POST p95 ≤ 300 ms, server CPU ≤ 25 ms", met=met, extra=figures)  # fmt: skip
 
 
-def _levies_import_by_its_output(*, practices: int, env: dict) -> dict:
-    """Adapter until bench/levies_import.py has `measure`: run the script and read the changed file's total."""
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "levies_import.py"), "--practices", str(practices)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200,
-    )  # fmt: skip
-    match = re.search(r"Every practice one patient more: .*?total ([\d.]+)s", result.stdout)
-    if match is None or result.returncode != 0:
-        raise BrokenPromise(f"bench/levies_import.py failed (exit {result.returncode}): {result.stdout[-1500:]}")
-    return {"changed_seconds": float(match.group(1))}
-
-
 def measure_import(*, practices: int, database_url: str) -> Row:
     env = _child_env(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="bench.settings", LOG_LEVEL="ERROR")
     figures = _run_measure("bench.levies_import", {"practices": practices}, env=env, timeout=1200, setup=True)
-    if figures is None:
-        figures = _levies_import_by_its_output(practices=practices, env=env)
     seconds = figures["changed_seconds"]
     return Row(f"list-size import, {practices:,} practices, every size changed", p50=seconds * 1000,
                note="one run", target="≤ 2 s", met=seconds <= 2, extra=figures)  # fmt: skip
