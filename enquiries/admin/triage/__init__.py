@@ -23,6 +23,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from ...models import Enquiry, StaffNote, Status
 from ...selectors.overview import support_overview
@@ -192,6 +193,17 @@ class EnquiryAdmin(EnquiryConversationAdminMixin, EnquiryDataProtectionAdminMixi
         ]
 
     # Columns
+
+    def action_checkbox(self, obj: Enquiry) -> str:
+        # Django's own builds a CheckboxInput and renders it through the form
+        # renderer's template on every row: a fifth of the page's CPU. The
+        # same HTML, written directly.
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(_("Select this object for an action - {}"), str(obj)),
+        )
 
     @admin.display(description="Practice and topic", ordering="practice__name")
     def practice_display(self, obj: Enquiry) -> str:
