@@ -34,7 +34,7 @@ from ...services import triage as services
 from ...sla import SLA_STATE_LABELS, SlaState, sla_in_words, urgent_promise
 from ..conversation import MESSAGE_WAITING, EnquiryConversationAdminMixin, MessageWaitingFilter
 from ..data_protection import EnquiryDataProtectionAdminMixin
-from .display import CappedCountPaginator, officer_name
+from .display import CappedCountPaginator, TriageChangeList, officer_name
 from .export import enquiries_csv_response
 from .filters import AssignedFilter, PracticePCNFilter, SlaStateFilter
 from .steps import STEPS, Step, StepOutcome, step_action, step_apply
@@ -158,6 +158,9 @@ class EnquiryAdmin(EnquiryConversationAdminMixin, EnquiryDataProtectionAdminMixi
         return enquiry_list_for_staff(user=request.user, now=now).annotate(
             has_unconflicted_officer=unconflicted_officer_exists(), message_waiting=MESSAGE_WAITING
         )
+
+    def get_changelist(self, request, **kwargs):
+        return TriageChangeList
 
     def get_ordering(self, request):
         # Breached first, then soonest due, closed last. Expressions rather than
