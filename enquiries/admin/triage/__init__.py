@@ -23,6 +23,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from ...models import Enquiry, StaffNote, Status
 from ...selectors.overview import support_overview
@@ -33,7 +34,7 @@ from ...services import triage as services
 from ...sla import SLA_STATE_LABELS, SlaState, sla_in_words, urgent_promise
 from ..conversation import MESSAGE_WAITING, EnquiryConversationAdminMixin, MessageWaitingFilter
 from ..data_protection import EnquiryDataProtectionAdminMixin
-from .display import CappedCountPaginator, officer_name
+from .display import CappedCountPaginator, TriageChangeList, officer_name
 from .export import enquiries_csv_response
 from .filters import AssignedFilter, PracticePCNFilter, SlaStateFilter
 from .steps import STEPS, Step, StepOutcome, step_action, step_apply
@@ -158,6 +159,9 @@ class EnquiryAdmin(EnquiryConversationAdminMixin, EnquiryDataProtectionAdminMixi
             has_unconflicted_officer=unconflicted_officer_exists(), message_waiting=MESSAGE_WAITING
         )
 
+    def get_changelist(self, request, **kwargs):
+        return TriageChangeList
+
     def get_ordering(self, request):
         # Breached first, then soonest due, closed last. Expressions rather than
         # the `triage_rank` annotation, because Django also uses this ordering
@@ -192,6 +196,17 @@ class EnquiryAdmin(EnquiryConversationAdminMixin, EnquiryDataProtectionAdminMixi
         ]
 
     # Columns
+
+    def action_checkbox(self, obj: Enquiry) -> str:
+        # Django's own builds a CheckboxInput and renders it through the form
+        # renderer's template on every row: a fifth of the page's CPU. The
+        # same HTML, written directly.
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(_("Select this object for an action - {}"), str(obj)),
+        )
 
     @admin.display(description="Practice and topic", ordering="practice__name")
     def practice_display(self, obj: Enquiry) -> str:

@@ -2,13 +2,15 @@
 
 from datetime import datetime
 
+from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from members.models import User
 
-__all__ = ["local_time", "officer_name", "CappedCountPaginator"]
+__all__ = ["local_time", "officer_name", "CappedCountPaginator", "TriageChangeList"]
 
 
 def local_time(moment: datetime | None) -> str:
@@ -42,3 +44,23 @@ class CappedCountPaginator(Paginator):
     @property
     def capped_label(self) -> str:
         return f"{self.CAP:,}+"
+
+
+class TriageChangeList(ChangeList):
+    """The admin's changelist, reversing the change page's URL once per page rather than once per row."""
+
+    PK_MARK = "pk-mark"
+
+    @cached_property
+    def _change_url_pattern(self) -> str:
+        return reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=(self.PK_MARK,),
+            current_app=self.model_admin.admin_site.name,
+        )
+
+    def url_for_result(self, result) -> str:
+        pk = getattr(result, self.pk_attname)
+        if not isinstance(pk, int):
+            return super().url_for_result(result)
+        return self._change_url_pattern.replace(self.PK_MARK, str(pk), 1)
