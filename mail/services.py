@@ -136,6 +136,15 @@ class RenderedEmail:
         )
 
 
+@dataclass(frozen=True)
+class EmailDraft:
+    """A rendered email to queue, with the dedupe key that makes queuing it twice a no-op."""
+
+    to: list[str]
+    rendered: RenderedEmail
+    dedupe_key: str
+
+
 def email_render(*, template: str, context: dict) -> RenderedEmail:
     """Render `<template>_subject.txt`, `<template>.txt` and, if it exists, `<template>.html`.
 
@@ -185,18 +194,15 @@ def email_queue(
     )
 
 
-def emails_queue_rendered(*, emails: Iterable[tuple[list[str], RenderedEmail, str]]) -> list[OutboundEmail]:
-    """Write emails rendered by `email_render` to the outbox in one INSERT; deliver each once committed.
+def emails_queue_rendered(*, drafts: Sequence[EmailDraft]) -> list[OutboundEmail]:
+    """Write rendered drafts to the outbox in one INSERT; deliver each once committed.
 
-    Each is (to, email, dedupe_key). For the emails of something made in this
-    transaction, whose dedupe keys are new by construction: a repeated key is
-    an IntegrityError here (the caller's transaction fails), not the email
-    already queued as with `email_queue`.
+    For the emails of something made in this transaction, whose dedupe keys
+    are new by construction: a repeated key is an IntegrityError here (the
+    caller's transaction fails), not the email already queued as with
+    `email_queue` (or skipped, as with `emails_queue_new`).
     """
-    rows = OutboundEmail.objects.bulk_create(
-        [_new_email(to=list(to), subject=email.subject, body_text=email.body_text, body_html=email.body_html,
-                    attachments=[], dedupe_key=key, secret=False) for to, email, key in emails]
-    )  # fmt: skip
+    rows = OutboundEmail.objects.bulk_create(_draft_rows(drafts))
     for row in rows:
         _after_queue(row, deliver_on_commit=True)
     return rows
@@ -278,19 +284,25 @@ def _new_email(*, to, subject, body_text, body_html, attachments, dedupe_key, se
     )
 
 
-@dataclass(frozen=True)
-class EmailDraft:
-    """A rendered email to queue, with the dedupe key that makes queuing it twice a no-op."""
-
-    to: list[str]
-    rendered: RenderedEmail
-    dedupe_key: str
-
-
 _QUEUED_FIELDS = (
     "to", "subject", "body_text", "body_html", "attachments", "dedupe_key", "secret", "status", "attempts",
     "last_error", "created_at", "next_attempt_at",
 )  # fmt: skip
+
+
+def _draft_rows(drafts: Sequence[EmailDraft]) -> list[OutboundEmail]:
+    return [
+        _new_email(
+            to=list(draft.to),
+            subject=draft.rendered.subject,
+            body_text=draft.rendered.body_text,
+            body_html=draft.rendered.body_html,
+            attachments=[],
+            dedupe_key=draft.dedupe_key,
+            secret=False,
+        )
+        for draft in drafts
+    ]
 
 
 def emails_queue_new(*, drafts: Sequence[EmailDraft]) -> dict[str, int]:
@@ -304,18 +316,7 @@ def emails_queue_new(*, drafts: Sequence[EmailDraft]) -> dict[str, int]:
     """
     if not drafts:
         return {}
-    emails = [
-        _new_email(
-            to=list(draft.to),
-            subject=draft.rendered.subject,
-            body_text=draft.rendered.body_text,
-            body_html=draft.rendered.body_html,
-            attachments=[],
-            dedupe_key=draft.dedupe_key,
-            secret=False,
-        )
-        for draft in drafts
-    ]
+    emails = _draft_rows(drafts)
     queued = dict(
         insert_skipping_conflicts(
             emails, fields=_QUEUED_FIELDS, conflict_fields=["dedupe_key"], returning=["dedupe_key", "id"]

@@ -12,7 +12,7 @@ from django.db.models import CheckConstraint
 from django.urls import reverse
 from django.utils import timezone
 
-from mail.services import email_queue, email_render, emails_queue_rendered
+from mail.services import EmailDraft, email_queue, email_render, emails_queue_rendered
 from members.models import Practice, User
 from members.selectors import practices_for_user
 
@@ -243,11 +243,13 @@ def _queue_rendered(emails: list, *, enquiry: Enquiry) -> None:
     admin_link = _absolute(reverse("admin:enquiries_enquiry_change", args=[_PK_PLACEHOLDER]))
     # One INSERT for both: the enquiry is new, so their dedupe keys are too.
     emails_queue_rendered(
-        emails=[
-            (
-                to,
-                email.replace(_REFERENCE_PLACEHOLDER, enquiry.reference).replace(admin_link, _admin_link(enquiry)),
-                f"{key}:{enquiry.pk}",
+        drafts=[
+            EmailDraft(
+                to=to,
+                rendered=email.replace(_REFERENCE_PLACEHOLDER, enquiry.reference).replace(
+                    admin_link, _admin_link(enquiry)
+                ),
+                dedupe_key=f"{key}:{enquiry.pk}",
             )
             for to, email, key in emails
         ]
