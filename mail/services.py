@@ -25,7 +25,8 @@ Delivery guarantees, in the words an on-call engineer needs:
   the chunk was marked, leaves them "sending". So that whoever takes them
   over after the claim timeout does not send them again, each acceptance is
   first written to the shared cache (Redis in production: one SET, no SQL
-  statement; see `_note_accepted`), and a taken-over email found there is
+  statement; see `_note_accepted`; a delivery of a single email is marked
+  straight away and needs none), and a taken-over email found there is
   marked sent without being sent. The window left is the one there always
   was: a kill between the server's "250 OK" and that SET sends that one
   email twice. Without a shared cache (the in-process default of `make
@@ -433,7 +434,11 @@ def email_deliver(*, email_id: int) -> bool:
 class _Delivery:
     """One sweep's SMTP conversation: sends claimed emails and keeps count of what must be marked."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, note_accepted: bool) -> None:
+        # A delivery of one email marks it sent straight after the server
+        # takes it: a note would only widen that gap (and when Redis is the
+        # thing going down, each failed note costs a connection attempt).
+        self.note_accepted = note_accepted
         self.connection = get_connection()
         self.sent: list[int] = []
         self.unmarked: list[OutboundEmail] = []
@@ -483,7 +488,8 @@ class _Delivery:
             else:
                 _record_failure(email, f"{type(exc).__name__}: {exc}")
             return False
-        _note_accepted(email)
+        if self.note_accepted:
+            _note_accepted(email)
         self.sent.append(email.pk)
         self._remember_sent(email)
         return True
@@ -611,7 +617,7 @@ def emails_deliver(*, email_ids: Iterable[int]) -> list[int]:
     email_ids = list(dict.fromkeys(email_ids))
     if not email_ids:
         return []
-    delivery = _Delivery()
+    delivery = _Delivery(note_accepted=len(email_ids) > 1)
     try:
         for start in range(0, len(email_ids), DELIVERY_BATCH):
             claimed = _claim(email_ids=email_ids[start : start + DELIVERY_BATCH], now=timezone.now())
