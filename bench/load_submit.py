@@ -125,8 +125,13 @@ def measure(
     database: str = "lmc_bench_load",
     keep_db: bool = False,
     verbose: bool = False,
+    rate: float | None = None,
 ) -> dict:
     """Run the load and return its figures (see the keys below); `problems` lists broken promises.
+
+    With `rate`, the members submit `rate` times a second in all, on a
+    schedule (see bench.submitting.light_submit_until); without, each as fast
+    as they are answered.
 
     Needs a fresh process (it sets Django up on its own database). Keys:
     submissions, failed, seconds, per_second, post_p50_ms, post_p95_ms,
@@ -151,7 +156,8 @@ def measure(
             emails = [seed.member_email(n) for n in range(1, members + 1)]
             path, target = submit_paths()
             logs = Path(tempfile.gettempdir())
-            say(f"Load: {members} members, {seconds:g} s, gunicorn x{workers}, Redis and a Celery worker, "
+            pace = f"{rate:g} submissions a second in all" if rate else "each as fast as they are answered"
+            say(f"Load: {members} members ({pace}), {seconds:g} s, gunicorn x{workers}, Redis and a Celery worker, "
                 f"on {connection.vendor}")
             say(f"Submitting to {path} ({target}); logs {logs}/lmc_bench_load_*.log", flush=True)
             connection.close()
@@ -167,7 +173,7 @@ def measure(
                 celery_pids = [worker.pid, *children_of(worker.pid)]
                 server_before, celery_before = _cpu_of(gunicorn_pids), _cpu_of(celery_pids)
                 generator_before = time.process_time()
-                outcomes, elapsed = asyncio.run(light_submit_until(base_url, path, logged_in, seconds=seconds))
+                outcomes, elapsed = asyncio.run(light_submit_until(base_url, path, logged_in, seconds=seconds, rate=rate))
                 generator_cpu = time.process_time() - generator_before
                 server_cpu = _cpu_used(server_before, gunicorn_pids)
                 # The worker finishes the run's emails after the last POST: give it a moment.
@@ -199,6 +205,7 @@ def measure(
         "celery_cpu_ms_per_submission": celery_cpu * 1000 / done,
         "generator_cpu_ms_per_submission": generator_cpu * 1000 / done,
         "statements_per_post": statements,
+        "rate": rate,
         "login_seconds": login_seconds,
         "problems": problems,
     }
@@ -209,6 +216,7 @@ def main(argv=None) -> int:
     parser.add_argument("--members", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--rate", type=float, help="submissions a second in all, on a schedule (default: as fast as answered)")
     parser.add_argument("--short", action="store_true", help="5 seconds (CI)")
     parser.add_argument("--database", default="lmc_bench_load")
     parser.add_argument("--keep-db", action="store_true")
@@ -220,6 +228,7 @@ def main(argv=None) -> int:
         database=args.database,
         keep_db=args.keep_db,
         verbose=True,
+        rate=args.rate,
     )
     print()
     print_table(

@@ -29,6 +29,7 @@ def main(argv=None) -> int:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--database", default="lmc_bench_profile")
     parser.add_argument("--redis", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    parser.add_argument("--filter", help="only functions whose file:line(name) matches this regular expression")
     parser.add_argument("--no-profile", action="store_true", help="CPU times only")
     args = parser.parse_args(argv)
 
@@ -85,7 +86,7 @@ def main(argv=None) -> int:
         )
         if profiler:
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
+            pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(*( [args.filter] if args.filter else []), args.top)
             print(out.getvalue())
         from lmcportal.celery import app
 

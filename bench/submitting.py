@@ -311,15 +311,30 @@ async def light_log_in_all(base_url: str, emails: list[str], password: str) -> t
 
 
 async def light_submit_until(
-    base_url: str, path: str, members: list[LightMember], *, seconds: float
+    base_url: str, path: str, members: list[LightMember], *, seconds: float, rate: float | None = None
 ) -> tuple[list[Outcome], float]:
-    """Every member submits, one after another, until `seconds` have passed; return outcomes and elapsed."""
+    """Every member submits until `seconds` have passed; return outcomes and elapsed.
+
+    With no `rate`, each member submits again as soon as the last one is
+    answered: the portal's most, with every member always waiting (a closed
+    loop, so each answer waits behind the other 49). With `rate` (submissions
+    a second, in all), each member starts on a schedule: one every
+    members/rate seconds, spread evenly, as members do who send when they
+    are ready rather than when the last member has been answered. A member
+    whose last submission is still running when their turn comes starts as
+    soon as it ends, so a portal that falls behind shows it in the rate.
+    """
     deadline = time.monotonic() + seconds
     outcomes = [Outcome() for _ in members]
+    interval = len(members) / rate if rate else 0.0
 
     async def member_loop(index: int) -> None:
         rng = random.Random(index)
+        next_start = time.monotonic() + index * interval / len(members)
         for _ in range(MAX_SUBMISSIONS_PER_MEMBER):
+            if interval:
+                await asyncio.sleep(max(0.0, next_start - time.monotonic()))
+                next_start += interval
             if time.monotonic() >= deadline:
                 return
             await light_submit_once(base_url, path, members[index], rng, outcomes[index])

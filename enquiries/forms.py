@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
+from lmcportal.forms import BootstrapBoundField
 from members.models import Practice, User
 
 from . import sla
@@ -154,6 +155,9 @@ class PracticeChoiceField(forms.ModelChoiceField):
 
 
 class EnquiryForm(SharingFields):
+    # The busiest form: drawn by Django's field groups rather than crispy (see lmcportal.forms).
+    bound_field_class = BootstrapBoundField
+
     practice = PracticeChoiceField(
         queryset=Practice.objects.none(),
         label="Which practice is this about?",

@@ -205,7 +205,11 @@ def emails_queue_rendered(*, drafts: Sequence[EmailDraft]) -> list[OutboundEmail
     """
     rows = OutboundEmail.objects.bulk_create(_draft_rows(drafts))
     for row in rows:
-        _after_queue(row, deliver_on_commit=True)
+        _after_queue(row, deliver_on_commit=False)
+    # One task for them all: one message to the broker, one SMTP conversation.
+    email_ids = [row.pk for row in rows if row.to]
+    if email_ids:
+        transaction.on_commit(lambda: _enqueue_delivery(*email_ids), robust=True)
     return rows
 
 
@@ -340,13 +344,16 @@ def emails_discard_unsent(*, email_ids: Sequence[int]) -> None:
     OutboundEmail.objects.filter(pk__in=email_ids, status=OutboundEmail.Status.PENDING, attempts=0).delete()
 
 
-def _enqueue_delivery(email_id: int) -> None:
-    from .tasks import deliver_email
+def _enqueue_delivery(*email_ids: int) -> None:
+    from .tasks import deliver_email, deliver_emails
 
     try:
-        deliver_email.delay(email_id)
-    except Exception:  # the broker is down: the outbox sweep sends it later
-        logger.warning("Could not queue email %s; the outbox sweep will send it", email_id, exc_info=True)
+        if len(email_ids) == 1:
+            deliver_email.delay(email_ids[0])
+        else:
+            deliver_emails.delay(list(email_ids))
+    except Exception:  # the broker is down: the outbox sweep sends them later
+        logger.warning("Could not queue emails %s; the outbox sweep will send them", email_ids, exc_info=True)
 
 
 def _due_filter(now: datetime) -> Q:

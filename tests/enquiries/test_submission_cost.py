@@ -56,3 +56,24 @@ def test_a_broken_check_constraint_reads_as_its_own_message():
     expected = next(c for c in Enquiry._meta.constraints if c.name == "enq_urgent_has_reason")
     assert _constraint_message(caught.value) == expected.get_violation_error_message()
 
+
+
+def test_a_submissions_two_emails_go_to_the_broker_as_one_delivery(
+    member, practice, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    from mail import tasks
+    from mail.models import OutboundEmail
+
+    published: list[list[int]] = []
+    monkeypatch.setattr(tasks.deliver_emails, "delay", lambda ids: published.append(ids))
+    monkeypatch.setattr(tasks.deliver_email, "delay", lambda pk: published.append([pk]))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        enquiry = submit(member, practice)
+
+    queued = sorted(OutboundEmail.objects.filter(dedupe_key__endswith=f":{enquiry.pk}").values_list("pk", flat=True))
+    assert len(queued) == 2  # the acknowledgement and the triage notice
+    assert [sorted(ids) for ids in published] == [queued]
+    # and the one delivery sends both over one conversation
+    assert tasks.deliver_emails.run(queued) == 2
+    assert sorted(m.subject for m in mailoutbox) == sorted(OutboundEmail.objects.filter(pk__in=queued).values_list("subject", flat=True))

@@ -61,7 +61,8 @@ def test_worker_delivers_the_acknowledgement_and_beat_sends_the_reminder(celery_
         )
     acknowledgement = celery_stack.wait_for_message(f"We have received your enquiry {enquiry.reference}")
     assert "To: pm@practice.example.org" in acknowledgement
-    assert "lmcportal.mail.tasks.deliver_email" in celery_stack.log("worker")
+    # The acknowledgement and the triage notice go in one task, over one SMTP conversation.
+    assert "lmcportal.mail.tasks.deliver_emails" in celery_stack.log("worker")
 
     make_due_soon(enquiry)
     sweep_every_two_seconds()
