@@ -16,7 +16,9 @@ settings (DEBUG off), and measures in one run:
   the bare view of the same rows (bench/views.py), and for the default
   changelist Django's stock admin too;
 - the reminder sweep with the seeded reminders due, and idle;
-- submissions: 50 members against gunicorn x4 (bench.load_submit.measure);
+- submissions: 50 members against gunicorn x4, Redis and a Celery worker
+  (bench.load_submit.measure), twice: as fast as they are answered (the
+  most a second), then 50 a second on a schedule (what a member waits);
 - the list-size import of 7,000 practices, every size changed
   (bench/levies_import.py's measure), in a database of its own.
 
@@ -207,21 +209,50 @@ def _child_env(**extra: str) -> dict:
     return env
 
 
-def measure_submissions(*, members: int, seconds: float, workers: int, database: str) -> Row:
+SUBMIT_RATE = 50.0  # the issue's target: submissions a second, in all
+
+
+def measure_submissions(*, members: int, seconds: float, workers: int, database: str, rate: float) -> list[Row]:
+    """Two runs against gunicorn, Redis and a worker: the most the portal takes, and its answers at `rate` a second.
+
+    The first run keeps every member always waiting (each sends again as
+    soon as answered), which finds the most submissions a second the box
+    takes. Its latency is not the members' experience: with 50 always
+    waiting, Little's law makes each answer wait behind the other 49
+    (latency = members / throughput). The second run sends `rate` a second
+    on a schedule, as members who send when they are ready; its POST p95 is
+    what a member waits at that rate, and it must keep up with the rate.
+    """
     kwargs = {"members": members, "seconds": seconds, "workers": workers, "database": database}
-    figures = _run_measure("bench.load_submit", kwargs, env=_child_env(), timeout=seconds + 600)
+    capacity = _run_measure("bench.load_submit", kwargs, env=_child_env(), timeout=seconds + 600)
+    paced = _run_measure("bench.load_submit", {**kwargs, "rate": rate}, env=_child_env(), timeout=seconds + 600)
+    return [
+        _submission_row(capacity, f"submissions, {members} members as fast as answered, gunicorn x{workers}",
+                        target=f"≥ {rate:g}/s, server CPU ≤ 25 ms",
+                        met=lambda f: f["per_second"] >= rate and _cpu_met(f)),
+        _submission_row(paced, f"submissions at {rate:g} a second ({members} members), gunicorn x{workers}",
+                        target=f"keeps up with {rate:g}/s, POST p95 ≤ 300 ms, server CPU ≤ 25 ms",
+                        # A 2% shortfall is the schedule's start and end, not the portal falling behind.
+                        met=lambda f: f["per_second"] >= 0.98 * rate and f["post_p95_ms"] <= 300 and _cpu_met(f)),
+    ]  # fmt: skip
+
+
+def _cpu_met(figures: dict) -> bool:
     cpu = figures.get("server_cpu_ms_per_submission")
-    per_second = figures["per_second"]
-    p95 = figures["post_p95_ms"]
-    met = per_second >= 50 and p95 <= 300 and (cpu is not None and cpu <= 25)
-    note = f"{per_second:.1f}/s, {int(figures['submissions'])} saved, {int(figures['failed'])} failed; "
+    return cpu is not None and cpu <= 25
+
+
+def _submission_row(figures: dict, what: str, *, target: str, met: Callable[[dict], bool]) -> Row:
+    cpu = figures.get("server_cpu_ms_per_submission")
+    note = f"{figures['per_second']:.1f}/s, {int(figures['submissions'])} saved, {int(figures['failed'])} failed; "
     note += "server CPU " + (f"{cpu:.1f} ms" if cpu is not None else "not measured") + " per submission"
+    if figures.get("celery_cpu_ms_per_submission") is not None:
+        note += f", Celery worker {figures['celery_cpu_ms_per_submission']:.1f} ms"
     if figures.get("generator_cpu_ms_per_submission") is not None:
         note += f", load generator {figures['generator_cpu_ms_per_submission']:.1f} ms"
-    note += f"; form p50 {figures['form_p50_ms']:.0f} ms"
-    return Row(f"submissions, {members} members, gunicorn x{workers}", p50=figures["post_p50_ms"], p95=p95,
-               queries=figures.get("statements_per_post"), note=note,
-               target="≥ 50/s, POST p95 ≤ 300 ms, server CPU ≤ 25 ms", met=met, extra=figures)  # fmt: skip
+    note += f"; form p50 {figures['form_p50_ms']:.0f} ms, p95 {figures['form_p95_ms']:.0f} ms"
+    return Row(what, p50=figures["post_p50_ms"], p95=figures["post_p95_ms"], queries=figures.get("statements_per_post"),
+               note=note, target=target, met=met(figures), extra=figures)  # fmt: skip
 
 
 def measure_import(*, practices: int, database_url: str) -> Row:
@@ -316,6 +347,8 @@ def main(argv=None) -> int:
     parser.add_argument("--requests", type=int, default=30, help="timed requests per page after a warm-up")
     parser.add_argument("--members", type=int, default=50, help="members submitting at once")
     parser.add_argument("--submit-seconds", type=float, default=30)
+    parser.add_argument("--submit-rate", type=float, default=SUBMIT_RATE,
+                        help="submissions a second for the scheduled run (the members' p95 at that rate)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers for the submissions")
     parser.add_argument("--import-practices", type=int, default=7_000)
     parser.add_argument("--skip", default="", help="comma-separated parts to leave out: submissions, import")
@@ -329,7 +362,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.short:
         args.enquiries, args.practices, args.requests = 2_000, 200, 3
-        args.members, args.submit_seconds, args.import_practices = 5, 3, 200
+        args.members, args.submit_seconds, args.import_practices, args.submit_rate = 5, 3, 200, 5
     skip = {part.strip() for part in args.skip.split(",") if part.strip()}
     unknown = skip - {"submissions", "import"}
     if unknown:
@@ -360,8 +393,8 @@ def main(argv=None) -> int:
             print("  reminder sweeps measured", flush=True)
             connection.close()
         if "submissions" not in skip:
-            rows.append(measure_submissions(members=args.members, seconds=args.submit_seconds, workers=args.workers,
-                                            database=args.database + "_submit"))  # fmt: skip
+            rows += measure_submissions(members=args.members, seconds=args.submit_seconds, workers=args.workers,
+                                        database=args.database + "_submit", rate=args.submit_rate)  # fmt: skip
             print("  submissions measured", flush=True)
         else:
             rows.append(Row("submissions", note="skipped (--skip submissions)"))

@@ -5,9 +5,10 @@ import uuid
 import pytest
 from django.db import IntegrityError, transaction
 
-from enquiries.models import Enquiry, SupportService
+from enquiries.models import Enquiry, Sharing, SupportService
 from enquiries.services.submission import _constraint_message
 from tests.enquiries.factories import EnquiryFactory
+from tests.enquiries.test_pastoral import pastoral_submit
 from tests.enquiries.test_submission import submit
 from tests.factories import MembershipFactory
 
@@ -46,6 +47,26 @@ def test_a_submission_from_the_form_checks_its_token_and_for_a_duplicate_within_
             service=service,
         )
     assert enquiry.reference.startswith("LMS-")
+
+
+def test_sharing_with_named_colleagues_stays_within_the_same_ceiling(django_assert_max_num_queries):
+    membership = MembershipFactory()
+    colleagues = [MembershipFactory(practice=membership.practice).user for _ in range(3)]
+    submit(membership.user, membership.practice)
+    with django_assert_max_num_queries(SUBMISSION_STATEMENTS):
+        enquiry = submit(
+            membership.user, membership.practice, summary="Shared with three", sharing=Sharing.NAMED,
+            shared_with=colleagues,
+        )  # fmt: skip
+    assert set(enquiry.shared_with.all()) == set(colleagues)
+
+
+def test_a_pastoral_request_stays_within_the_same_ceiling(django_assert_max_num_queries):
+    membership = MembershipFactory()
+    pastoral_submit(membership.user, membership.practice)
+    with django_assert_max_num_queries(SUBMISSION_STATEMENTS):
+        enquiry = pastoral_submit(membership.user, membership.practice, summary="A second worry")
+    assert enquiry.service.for_person
 
 
 @pytest.mark.postgres
