@@ -8,6 +8,7 @@ collide.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -42,6 +43,18 @@ def test_fifty_members_submitting_at_once_each_get_one_saved_enquiry_with_a_uniq
     result = run_short("bench.load_submit", "load")
     assert result.returncode == 0, figures(result)
     assert "OK: every submission answered" in result.stdout, figures(result)
+
+
+@pytest.mark.integration
+@pytest.mark.postgres
+def test_members_submitting_on_a_schedule_are_all_answered_at_the_rate_asked():
+    result = run_short("bench.load_submit", "paced", "--rate", "20")
+    assert result.returncode == 0, figures(result)
+    assert "50 members (20 submissions a second in all)" in result.stdout, figures(result)
+    assert "OK: every submission answered" in result.stdout, figures(result)
+    saved = int(re.search(r"OK: every submission answered; (\d+) enquiries saved", result.stdout).group(1))
+    # 20 a second for the 5 seconds of --short: each of the 50 members twice.
+    assert saved == 100, figures(result)
 
 
 @pytest.mark.integration
