@@ -39,6 +39,7 @@ from ..data_protection import EnquiryDataProtectionAdminMixin
 from .display import CappedCountPaginator, TriageChangeList, officer_name
 from .export import enquiries_csv_response
 from .filters import AssignedFilter, PracticePCNFilter, SlaStateFilter
+from .forms import TriageActionForm
 from .steps import STEPS, Step, StepOutcome, step_action, step_apply
 
 __all__ = ["EnquiryAdmin", "StaffNoteInline"]
@@ -139,6 +140,7 @@ class EnquiryAdmin(EnquiryConversationAdminMixin, EnquiryDataProtectionAdminMixi
     show_full_result_count = False
     paginator = CappedCountPaginator  # "1,000+ enquiries": the count stops at the cap
     actions = [step_action(step) for step in STEPS.values()]
+    action_form = TriageActionForm
     inlines = [StaffNoteInline]
     fieldsets = [
         ("What the practice told us (read-only)", {"fields": MEMBER_FIELDS}),
