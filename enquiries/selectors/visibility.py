@@ -24,7 +24,7 @@ left" count asks it of every officer for every enquiry in one query).
 """
 
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Value
@@ -74,11 +74,6 @@ def _service_group_q(*, user_id: Any, service_id: Any) -> Q:
     return Q(Exists(allowed))
 
 
-def _service_group_allows(user: User) -> Q:
-    """The support service's staff group: its members only, or everyone when the service has none."""
-    return _service_group_q(user_id=user.pk, service_id=OuterRef("service_id"))
-
-
 def _restriction_allows(user_id: Any) -> Q:
     # `is_restricted` says whether anyone is named (kept in step by signals on the
     # names), so the names are looked up only for the few restricted enquiries.
@@ -99,7 +94,23 @@ def enquiries_visible_to_staff(*, user: User, queryset: QuerySet[Enquiry] | None
     queryset = Enquiry.objects.all() if queryset is None else queryset
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return queryset.none()
-    return queryset.filter(_service_group_allows(user), _restriction_allows(user.pk), _conflict_allows(user.pk))
+    return queryset.filter(*_staff_filters(user.pk))
+
+
+@lru_cache(maxsize=1024)
+def _staff_filters(user_id: int) -> tuple[Q, Q, Q]:
+    """Return the three filters of the rule for staff user `user_id`: the service's group, the restriction, conflicts.
+
+    Built once per user id and shared: they are a pure function of the id
+    (no rows are read here; each query reads them afresh), and the ORM
+    copies an expression before resolving it into a query. Building their
+    subqueries was half a millisecond of every staff list.
+    """
+    return (
+        _service_group_q(user_id=user_id, service_id=OuterRef("service_id")),
+        _restriction_allows(user_id),
+        _conflict_allows(user_id),
+    )
 
 
 def support_services_visible_to_staff(*, user: User) -> QuerySet[SupportService]:
