@@ -73,18 +73,19 @@ class _Column:
     """How one changelist column turns a row's object into its cell: worked out once per page."""
 
     value: Callable[[Any], tuple[Any, str]]  # the object's value and its representation (HTML or text)
-    tag: str  # "td", or "th" for the first link column
-    classes: str  # "field-reference", or "action-checkbox" for the checkbox
-    label: str  # the escaped heading for `data-label`, "" for none
-    fixed_nowrap: bool  # a date, time or foreign key field: Django adds "nowrap"
+    opening: str  # e.g. '<td data-label="Status" class="field-status">'
+    opening_nowrap: str  # the same with Django's "nowrap" class, for a date or time value
+    closing: str  # "</td>", or "</th>" for the first link column
     link: bool
 
-    def opening(self, value: Any) -> str:
-        classes = self.classes
-        if self.fixed_nowrap or isinstance(value, datetime.date | datetime.time):
-            classes += " nowrap"
-        label = f' data-label="{self.label}"' if self.label else ""
-        return f'<{self.tag}{label} class="{classes}">'
+    def opening_for(self, value: Any) -> str:
+        return self.opening_nowrap if isinstance(value, datetime.date | datetime.time) else self.opening
+
+
+def _opening(tag: str, label: str, classes: str) -> str:
+    """A cell's opening tag: `data-label` first, as `labelled_cells` writes it."""
+    data_label = f' data-label="{label}"' if label else ""
+    return f'<{tag}{data_label} class="{classes}">'
 
 
 def _field_value(name: str, field: models.Field, empty: str, *, link: bool) -> Callable[[Any], tuple[Any, str]]:
@@ -156,13 +157,15 @@ def _column_plan(cl: ChangeList, headers: list[dict]) -> list[_Column]:
             fixed_nowrap = isinstance(field, models.DateField | models.TimeField | models.ForeignKey)
         else:
             value, fixed_nowrap = _display_value(name, model_admin, default_empty), False
+        tag, label = "th" if link and first_link else "td", _label(str(header["text"]))
+        classes = "action-checkbox" if name == "action_checkbox" else f"field-{_coerce_field_name(name, index)}"
+        nowrap = _opening(tag, label, f"{classes} nowrap")
         columns.append(
             _Column(
                 value=value,
-                tag="th" if link and first_link else "td",
-                classes="action-checkbox" if name == "action_checkbox" else f"field-{_coerce_field_name(name, index)}",
-                label=_label(str(header["text"])),
-                fixed_nowrap=fixed_nowrap,
+                opening=nowrap if fixed_nowrap else _opening(tag, label, classes),
+                opening_nowrap=nowrap,
+                closing=f"</{tag}>",
                 link=link,
             )
         )
@@ -205,7 +208,7 @@ def _rows(cl: ChangeList, columns: list[_Column]) -> Iterator[str]:
                 url = change_url(obj)
                 if url is not None:
                     cell = f'<a href="{escape_once(url)}">{cell}</a>'
-            cells.append(f"{column.opening(raw)}{cell}</{column.tag}>")
+            cells.append(f"{column.opening_for(raw)}{cell}{column.closing}")
         yield f"<tr>{''.join(cells)}</tr>"
 
 
