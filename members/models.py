@@ -79,6 +79,27 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.email
 
+    def has_module_perms(self, app_label: str) -> bool:
+        """Return Django's answer, remembered for as long as this object keeps the permissions it comes from.
+
+        The admin's sidebar asks once per registered model on every page
+        (some forty times), and Django's backends answer by walking every
+        permission the user has. The answers are kept beside Django's own
+        permission cache (`_perm_cache`, which the backends fill once per
+        user object) and dropped whenever that cache is replaced or cleared.
+        """
+        perms = self.__dict__.get("_perm_cache")
+        memo = self.__dict__.get("_module_perms_memo")
+        if perms is not None and memo is not None and memo[0] is perms and app_label in memo[1]:
+            return memo[1][app_label]
+        answer = super().has_module_perms(app_label)
+        perms = self.__dict__.get("_perm_cache")
+        if perms is not None:
+            if memo is None or memo[0] is not perms:
+                memo = self._module_perms_memo = (perms, {})
+            memo[1][app_label] = answer
+        return answer
+
 
 class PCN(models.Model):
     """A Primary Care Network."""

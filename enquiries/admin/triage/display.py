@@ -47,9 +47,19 @@ class CappedCountPaginator(Paginator):
 
 
 class TriageChangeList(ChangeList):
-    """The admin's changelist, reversing the change page's URL once per page rather than once per row."""
+    """The admin's changelist, reading only what its rows show and reversing the change URL once per page."""
 
     PK_MARK = "pk-mark"
+    # What the rows show besides the enquiry: its practice and its officer.
+    # The selector also joins the PCNs, for the change page and the CSV.
+    ROW_RELATED = ["practice", "assigned_to"]
+
+    def get_results(self, request) -> None:
+        super().get_results(request)
+        # Two joins fewer for PostgreSQL to plan and for Django to read: a
+        # millisecond of the page. The rows stay the selector's, filtered
+        # and ordered as before (select_related never changes which rows).
+        self.result_list = self.result_list.select_related(None).select_related(*self.ROW_RELATED)
 
     @cached_property
     def _change_url_pattern(self) -> str:

@@ -1,17 +1,20 @@
-"""The small forms of the triage journey's steps: each asks only what its service needs."""
+"""The small forms of the triage journey's steps (each asks only what its service needs), and the list's action form."""
 
 from datetime import datetime
 
 from django import forms
+from django.contrib.admin.helpers import ActionForm
 from django.utils import timezone
 
 from members.models import User
+from members.widgets import PlainSelect
 
 from ...models import Signpost
 from ...selectors.visibility import officers_without_conflict
 from ...services import triage as services
 
 __all__ = [
+    "TriageActionForm",
     "StepForm",
     "ConfirmForm",
     "AssignForm",
@@ -23,6 +26,14 @@ __all__ = [
     "AllowanceForm",
     "MediationForm",
 ]
+
+
+class TriageActionForm(ActionForm):
+    """Django's action form, its list of steps drawn by `PlainSelect`: the same markup, drawn on every list page."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action"].widget = PlainSelect(choices=self.fields["action"].choices)
 
 
 class StepForm(forms.Form):
