@@ -25,8 +25,9 @@ Delivery guarantees, in the words an on-call engineer needs:
   the chunk was marked, leaves them "sending". So that whoever takes them
   over after the claim timeout does not send them again, each acceptance is
   first written to the shared cache (Redis in production: one SET, no SQL
-  statement; see `_note_accepted`; a delivery of a single email is marked
-  straight away and needs none), and a taken-over email found there is
+  statement; see `_note_accepted`; a delivery of up to MARK_EACH_UP_TO emails,
+  such as a submission's acknowledgement and triage notice, marks each one
+  straight after the server takes it and needs none), and a taken-over email found there is
   marked sent without being sent. The window left is the one there always
   was: a kill between the server's "250 OK" and that SET sends that one
   email twice. Without a shared cache (the in-process default of `make
@@ -66,6 +67,7 @@ from .models import SECRET_BODY_REMOVED, OutboundEmail, OutboundEmailAccess
 
 __all__ = [
     "MAX_ATTEMPTS",
+    "MARK_EACH_UP_TO",
     "MARK_SENT_EVERY",
     "EmailDraft",
     "RenderedEmail",
@@ -97,6 +99,10 @@ DELIVERY_BATCH = 100
 # Sent emails are marked sent with one UPDATE per this many: the most that a
 # worker killed outright can leave to be sent twice (see the docstring).
 MARK_SENT_EVERY = 50
+# A delivery this small marks each email sent as soon as the server takes it:
+# one UPDATE each, and no note in the cache, whose write (when Redis is the
+# thing going down) would only widen the gap between "250 OK" and the mark.
+MARK_EACH_UP_TO = 5
 # What a secret email keeps once it is sent or given up on: not its link.
 _SECRET_REMOVED = {"body_text": SECRET_BODY_REMOVED, "body_html": "", "attachments": []}
 
@@ -441,11 +447,12 @@ def email_deliver(*, email_id: int) -> bool:
 class _Delivery:
     """One sweep's SMTP conversation: sends claimed emails and keeps count of what must be marked."""
 
-    def __init__(self, *, note_accepted: bool) -> None:
-        # A delivery of one email marks it sent straight after the server
+    def __init__(self, *, emails: int) -> None:
+        # A small delivery marks each email sent straight after the server
         # takes it: a note would only widen that gap (and when Redis is the
         # thing going down, each failed note costs a connection attempt).
-        self.note_accepted = note_accepted
+        self.mark_every = 1 if emails <= MARK_EACH_UP_TO else MARK_SENT_EVERY
+        self.note_accepted = self.mark_every > 1
         self.connection = get_connection()
         self.sent: list[int] = []
         self.unmarked: list[OutboundEmail] = []
@@ -503,13 +510,14 @@ class _Delivery:
 
     def _remember_sent(self, email: OutboundEmail) -> None:
         self.unmarked.append(email)
-        if len(self.unmarked) >= MARK_SENT_EVERY:
+        if len(self.unmarked) >= self.mark_every:
             self.mark()
 
     def mark(self) -> None:
         """Record as sent what the SMTP server has accepted since the last mark."""
         unmarked, self.unmarked = self.unmarked, []
-        _mark_sent(unmarked)
+        if unmarked:
+            _mark_sent(unmarked)
 
 
 # How long a note that the SMTP server accepted an email is kept: far longer
@@ -624,7 +632,7 @@ def emails_deliver(*, email_ids: Iterable[int]) -> list[int]:
     email_ids = list(dict.fromkeys(email_ids))
     if not email_ids:
         return []
-    delivery = _Delivery(note_accepted=len(email_ids) > 1)
+    delivery = _Delivery(emails=len(email_ids))
     try:
         for start in range(0, len(email_ids), DELIVERY_BATCH):
             claimed = _claim(email_ids=email_ids[start : start + DELIVERY_BATCH], now=timezone.now())

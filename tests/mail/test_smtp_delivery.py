@@ -174,18 +174,20 @@ def test_emails_the_server_took_before_their_worker_was_killed_are_not_sent_agai
     """A worker killed after "250 OK" but before marking the chunk sent: the takeover must not send again."""
     from mail import services
 
-    emails = [queue(subject=f"Booking {n}") for n in range(3)]
+    # More than a small delivery (which marks each email as soon as it is taken, with no note).
+    count = services.MARK_EACH_UP_TO + 2
+    emails = [queue(subject=f"Booking {n}") for n in range(count)]
     # The kill: the server accepts every email, but the chunk is never marked sent.
     monkeypatch.setattr(services, "_mark_sent", lambda emails: None)
     emails_deliver_due()
-    assert len(smtp.messages) == 3
+    assert len(smtp.messages) == count
     assert set(OutboundEmail.objects.values_list("status", flat=True)) == {OutboundEmail.Status.SENDING}
     monkeypatch.undo()
 
     with time_machine.travel(timezone.now() + services.claim_timeout() + timedelta(minutes=1)):
         emails_deliver_due()
 
-    assert len(smtp.messages) == 3, "an email the server had already accepted was sent a second time"
+    assert len(smtp.messages) == count, "an email the server had already accepted was sent a second time"
     for email in emails:
         email.refresh_from_db()
         assert email.status == OutboundEmail.Status.SENT
@@ -204,3 +206,23 @@ def test_a_taken_over_email_the_server_never_took_is_sent(smtp, monkeypatch):
     assert len(smtp.messages) == 1
     email.refresh_from_db()
     assert email.status == OutboundEmail.Status.SENT
+
+
+def test_a_small_delivery_marks_each_email_sent_as_soon_as_the_server_takes_it(smtp, monkeypatch):
+    """A submission's two emails: each marked sent straight after its "250 OK", before the next is sent."""
+    from mail import services
+
+    first, second = queue(subject="We have received your enquiry"), queue(subject="New enquiry")
+    marked_when: list[tuple[list[int], int]] = []
+    real_mark = services._mark_sent
+    monkeypatch.setattr(
+        services,
+        "_mark_sent",
+        lambda emails: (marked_when.append(([e.pk for e in emails], len(smtp.messages))), real_mark(emails)),
+    )
+
+    assert services.emails_deliver(email_ids=[first.pk, second.pk]) == [first.pk, second.pk]
+
+    # Marked one by one, each after its own acceptance and before the next email went.
+    assert marked_when == [([first.pk], 1), ([second.pk], 2)]
+    assert set(OutboundEmail.objects.values_list("status", flat=True)) == {OutboundEmail.Status.SENT}
