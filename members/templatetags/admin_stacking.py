@@ -228,7 +228,7 @@ def stacked_result_list(cl: ChangeList) -> dict:
         "result_hidden_fields": [],
         "result_headers": headers,
         "num_sorted_fields": sum(1 for header in headers if header["sortable"] and header["sorted"]),
-        # Each value was escaped once above (`_html`), and each label by `_label`.
+        # Each value was escaped once above (`escape_once` in `_rows`), and each label by `_label`.
         "rows": mark_safe(rows),
         "results": bool(rows),
     }
