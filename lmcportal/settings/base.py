@@ -24,7 +24,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Apps ---------------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "lmcportal.admin_site.PortalAdminConfig",  # django.contrib.admin, with the portal's AdminSite
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
