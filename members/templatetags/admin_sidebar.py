@@ -35,13 +35,10 @@ def _model_row(app_label: str, model: dict, path: str) -> str:
     )
 
 
-def _app_table(app: dict, path: str) -> str:
+def _app_table(app: dict, path: str, head: str) -> str:
     """One application's table, as `admin/app_list.html` draws it without change links."""
     app_label, app_url = app["app_label"], app["app_url"]
     title = gettext("Models in the %(name)s application") % {"name": escape(app["name"])}
-    head = "".join(
-        f'<th scope="col">{gettext(words)}</th>' for words in ("Model name", "Add link", "Change or view list link")
-    )
     rows = "".join(_model_row(app_label, model, path) for model in app["models"])
     return (
         f'<div class="app-{escape(app_label)} module{" current-app" if app_url in path else ""}"><table>'
@@ -59,4 +56,8 @@ def nav_app_list(context) -> SafeString:
     # As the template's `request.path|urlencode`: the links are compared with the quoted path.
     path = quote(context["request"].path, safe="/")
     # Every value is escaped above; the words are Django's translations, as its template leaves them.
-    return mark_safe("\n".join(_app_table(app, path) for app in apps))
+    # The column headings are the same in every application's table: translated once a page.
+    head = "".join(
+        f'<th scope="col">{gettext(words)}</th>' for words in ("Model name", "Add link", "Change or view list link")
+    )
+    return mark_safe("\n".join(_app_table(app, path, head) for app in apps))

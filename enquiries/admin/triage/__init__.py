@@ -10,6 +10,8 @@ the journey moves only through the steps below, each a small form that calls
 one service in `enquiries.services.triage`.
 """
 
+from functools import lru_cache
+
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -23,6 +25,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from members.html import format_cell_html
@@ -71,6 +74,12 @@ class StaffNoteInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@lru_cache(maxsize=16)
+def select_label(language: str | None) -> str:
+    """Django's words for a row's checkbox, in `language`: looked up once, not on each of fifty rows."""
+    return _("Select this object for an action - {}")
 
 
 # --- The dashboard -----------------------------------------------------------------------
@@ -209,7 +218,7 @@ class EnquiryAdmin(EnquiryConversationAdminMixin, EnquiryDataProtectionAdminMixi
             '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
             ACTION_CHECKBOX_NAME,
             obj.pk,
-            format_cell_html(_("Select this object for an action - {}"), str(obj)),
+            format_cell_html(select_label(get_language()), str(obj)),
         )
 
     @admin.display(description="Practice and topic", ordering="practice__name")
