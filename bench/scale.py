@@ -88,9 +88,16 @@ def _timing(figures: dict) -> dict:
             "note": f"Django CPU p50 {figures['cpu_p50']:.0f} ms; slowest SQL {figures['slowest_ms']:.0f} ms"}  # fmt: skip
 
 
-def _first_reference(page: str) -> str | None:
+def first_reference(page: str) -> str | None:
+    """Return the first enquiry reference on `page` (LMS-2026-00012), or None."""
     match = re.search(r"\b[A-Z]{2,4}-\d{4}-\d{5,}\b", page)
     return match.group(0) if match else None
+
+
+def same_first_row(bare_page: str) -> Callable[[str], bool]:
+    """Return a check that a page lists the first enquiry `bare_page` lists (any page passes if it lists none)."""
+    wanted = first_reference(bare_page)
+    return lambda page: wanted is None or wanted in page
 
 
 def measure_pages(*, requests: int) -> list[Row]:
@@ -101,10 +108,6 @@ def measure_pages(*, requests: int) -> list[Row]:
     member_enquiries = member_user.sent
     admin = f"/{settings.LMC_ADMIN_PATH}enquiries/enquiry/"
     due_column = 3  # the changelist's "First contact due" column (after the checkbox, reference and badge)
-
-    def same_first_row(bare_page: str) -> Callable[[str], bool]:
-        wanted = _first_reference(bare_page)
-        return lambda page: wanted is None or wanted in page
 
     rows = []
     bare_default = staff.get("/bench/bare/enquiries/").content.decode()

@@ -87,6 +87,24 @@ def test_triage_benchmark_prints_query_counts_and_times_beside_the_bare_view():
 
 @pytest.mark.integration
 @pytest.mark.postgres
+def test_changelist_parts_times_the_page_with_each_part_off_and_puts_every_part_back():
+    # The script exits 1 if a variant does not show its part off, or if afterwards the page
+    # as it is lacks its filters, actions or sidebar: a switch that was not put back.
+    result = run_short("bench.changelist_parts", "parts")
+    assert result.returncode == 0, figures(result)
+    for name in ("bare view (the floor)", "1. the page as it is",
+                 "2. without the sidebar's app list and site context", "3. without the capped count",
+                 "4. without the two permission queries", "5. without the admin's page chrome",
+                 "6. without the filters", "7. without the actions",
+                 "8. without the two warning columns' subqueries",
+                 "9. 2–5 together: the admin's plumbing off, every feature kept",
+                 "10. 2–8 together: everything above off", "1. again, after every variant"):  # fmt: skip
+        assert name in result.stdout, figures(result)
+    assert "x bare" in result.stdout, figures(result)
+
+
+@pytest.mark.integration
+@pytest.mark.postgres
 def test_the_list_size_import_stays_within_its_memory_limit_whatever_the_file():
     result = run_short("bench.levies_import_memory", "import_memory")
     assert result.returncode == 0, figures(result)
