@@ -12,7 +12,7 @@ with each of its parts switched off:
 
  2. the sidebar's list of apps and the rest of the admin's site context;
  3. the capped count ("1,000+ enquiries");
- 4. the two permission queries (the user's permissions remembered across requests);
+ 4. the permission query (the user's permissions remembered across requests);
  5. the admin's page chrome (a template that draws only the rows);
  6. the filters;
  7. the actions;
@@ -68,7 +68,7 @@ VARIANTS: list[tuple[str, tuple[str, ...]]] = [
     (AS_IT_IS, ()),
     ("2. without the sidebar's app list and site context", ("site context",)),
     ("3. without the capped count", ("count",)),
-    ("4. without the two permission queries", ("permissions",)),
+    ("4. without the permission query", ("permissions",)),
     ("5. without the admin's page chrome", ("chrome",)),
     ("6. without the filters", ("filters",)),
     ("7. without the actions", ("actions",)),
@@ -118,24 +118,25 @@ def _site_context_without_sidebar(self, request) -> dict:
     }
 
 
-def _remembered_permissions(get_all_permissions: Callable) -> Callable:
-    """Return `ModelBackend.get_all_permissions` answering from a memo kept for the whole process.
+def _remembered_permissions(read_permissions: Callable) -> Callable:
+    """Return `User._read_permissions` filling the permission cache from a memo kept for the whole process.
 
-    Django keeps a user's permissions on the user object (`_perm_cache`),
-    which each request loads afresh; this keeps them by user for every
-    request after the first, as a cache shared between requests would.
+    Django keeps a user's permissions on the user object (`_perm_cache`,
+    which `User._read_permissions` fills in one query), and each request
+    loads the user afresh; this keeps them by user for every request after
+    the first, as a cache shared between requests would.
     """
     remembered: dict[int, set[str]] = {}
 
-    def remembered_get_all_permissions(self, user_obj, obj=None) -> set[str]:
-        if obj is not None or not user_obj.is_active or user_obj.is_anonymous:
-            return get_all_permissions(self, user_obj, obj)
-        if user_obj.pk not in remembered:
-            remembered[user_obj.pk] = get_all_permissions(self, user_obj)
-        user_obj._perm_cache = remembered[user_obj.pk]
-        return user_obj._perm_cache
+    def remembered_read_permissions(user) -> None:
+        if "_perm_cache" in user.__dict__ or user.pk not in remembered:
+            read_permissions(user)
+            if "_perm_cache" in user.__dict__:
+                remembered.setdefault(user.pk, user._perm_cache)
+            return
+        user._perm_cache = remembered[user.pk]
 
-    return remembered_get_all_permissions
+    return remembered_read_permissions
 
 
 @contextmanager
@@ -163,15 +164,15 @@ def _parts() -> dict[str, Part]:
     """The parts VARIANTS name, each with its switch (Django set up)."""
     from django.contrib import admin
     from django.contrib.admin import AdminSite
-    from django.contrib.auth.backends import ModelBackend
 
     from enquiries.admin.triage import EnquiryAdmin
     from enquiries.admin.triage.display import CappedCountPaginator
     from enquiries.models import Enquiry
+    from members.models import User
 
     enquiry_admin = admin.site._registry[Enquiry]
     # Made once, so the memo outlives each round's switch.
-    permissions = _remembered_permissions(ModelBackend.get_all_permissions)
+    permissions = _remembered_permissions(User._read_permissions)
     return {
         "site context": Part(
             lambda: _replaced(AdminSite, "each_context", _site_context_without_sidebar),
@@ -182,7 +183,7 @@ def _parts() -> dict[str, Part]:
             lambda page, sql: "COUNT(" not in sql,
         ),
         "permissions": Part(
-            lambda: _replaced(ModelBackend, "get_all_permissions", permissions),
+            lambda: _replaced(User, "_read_permissions", permissions),
             lambda page, sql: '"auth_permission"' not in sql,
         ),
         "chrome": Part(

@@ -94,7 +94,7 @@ def test_changelist_parts_times_the_page_with_each_part_off_and_puts_every_part_
     assert result.returncode == 0, figures(result)
     for name in ("bare view (the floor)", "1. the page as it is",
                  "2. without the sidebar's app list and site context", "3. without the capped count",
-                 "4. without the two permission queries", "5. without the admin's page chrome",
+                 "4. without the permission query", "5. without the admin's page chrome",
                  "6. without the filters", "7. without the actions",
                  "8. without the two warning columns' subqueries",
                  "9. 2–5 together: the admin's plumbing off, every feature kept",
