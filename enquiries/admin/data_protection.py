@@ -18,6 +18,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -159,6 +160,8 @@ class RestrictedEnquiryAdminMixin:
 
     def get_actions(self, request):
         actions = super().get_actions(request)
+        if IS_POPUP_VAR in request.GET:
+            return actions  # choosing an enquiry for another form: Django offers no actions there, nor do we
         if request.user.has_perm("enquiries.restrict_enquiry"):
             for name in ("restrict_to_officers", "lift_restriction"):
                 actions[name] = self.get_action(name)

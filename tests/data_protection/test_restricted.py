@@ -202,3 +202,18 @@ def test_restrict_action_is_not_offered_to_officers(client, officer):
     actions = client.get(TEST_ADMIN).context["action_form"].fields["action"].choices
 
     assert "restrict_to_officers" not in [name for name, _ in actions]
+
+
+def test_choosing_an_enquiry_for_another_form_offers_no_actions_not_even_restricting(client, triage_lead):
+    # The voice admin's "audience enquiry" opens the triage list in a pop-up to pick one enquiry.
+    EnquiryFactory()
+    client.force_login(triage_lead)
+
+    normal = client.get(TEST_ADMIN).context["action_form"].fields["action"].choices
+    popup = client.get(TEST_ADMIN, {"_popup": "1", "_to_field": "id"})
+
+    assert "restrict_to_officers" in [name for name, _ in normal]
+    assert popup.status_code == 200
+    assert popup.context["action_form"] is None
+    assert 'name="action"' not in popup.content.decode()
+    assert "restrict_to_officers" not in popup.content.decode()
