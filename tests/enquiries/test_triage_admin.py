@@ -419,10 +419,10 @@ def test_changelist_query_count_is_pinned(client, rows, django_assert_max_num_qu
     for i in range(rows):
         (breached if i % 3 == 0 else on_track)(assigned_to=officer if i % 2 else None)
     client.force_login(officer)
-    # 9: session, user, TOTP check, two permission lookups, the sidebar's
-    # "is PCN support paused?" check, count, the PCN filter and the page of rows.
-    # 10: the Service filter (issue 15) reads the services for its choices.
-    with django_assert_max_num_queries(10):
+    # 8: session, user, TOTP check, the permission lookup (one query: User._read_permissions),
+    # the sidebar's "is PCN support paused?" check, count, the PCN filter and the page of rows.
+    # 9: the Service filter (issue 15) reads the services for its choices.
+    with django_assert_max_num_queries(9):
         response = client.get(CHANGELIST, {"all": ""})
     assert len(response.context["cl"].result_list) == rows
 
@@ -514,9 +514,9 @@ def test_support_overview_query_count_does_not_grow_with_enquiries(client, rows,
     for i in range(rows):
         (breached if i % 2 else contacted)(assigned_to=officers[i % 3])
     lead_client = admin_client(client, "lead")
-    # 11 for the page and its enquiry figures (see test_overview_summary.py), 1 for the triage lead's
-    # PCN-pause notice, 1 for member voice's satisfaction chart (the voice hook in the template).
-    with django_assert_max_num_queries(13):
+    # 10 for the page and its enquiry figures (see test_overview_summary.py; the permissions in one
+    # query), 1 for the triage lead's PCN-pause notice, 1 for member voice's satisfaction chart.
+    with django_assert_max_num_queries(12):
         lead_client.get(OVERVIEW)
 
 
