@@ -115,8 +115,8 @@ class User(AbstractUser):
         The admin's sidebar asks once per registered model on every page
         (some forty times), and Django's backends answer by walking every
         permission the user has. The answers are kept beside Django's own
-        permission cache (`_perm_cache`, which the backends fill once per
-        user object) and dropped whenever that cache is replaced or cleared.
+        permission cache (`_perm_cache`, filled once per user object by
+        `_read_permissions`) and dropped whenever that cache is replaced or cleared.
         """
         self._read_permissions()
         perms = self.__dict__.get("_perm_cache")
